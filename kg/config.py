@@ -1,0 +1,46 @@
+"""Settings and the ``DEFAULT_*`` constants: the one place defaults live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "https://geokg.example/"
+BASE_IRI_ENV = "KG_BASE_IRI"
+DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+DEFAULT_SPACY_MODEL: str | None = None
+DEFAULT_MAX_NODES = 1500
+DEFAULT_BATCH_SIZE = 64
+DEFAULT_LANGUAGE = "en"
+#: Input suffixes the ingest stage accepts.
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+#: The output file names of ``kg build`` (CONTRACT.md).
+OUTPUT_FILES = ("graph.ttl", "graph.nq", "graph.html", "report.json")
+
+
+def default_base_iri() -> str:
+    """The base IRI from ``KG_BASE_IRI`` or the built-in default, ending in ``/``."""
+    base = os.environ.get(BASE_IRI_ENV) or DEFAULT_BASE_IRI
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Options of one build.
+
+    Attributes:
+        base_iri: Base of every minted IRI (CONTRACT.md "IRIs and namespaces").
+        ontology_dir: Folder holding gk.ttl, the gazetteer, patterns and queries.
+        spacy_model: Name of an installed spaCy pipeline to use instead of ``spacy.blank("en")``.
+        skip_bad: Skip unreadable inputs (listed in report.json) instead of failing.
+        max_nodes: Node limit of the HTML view.
+        batch_size: Articles per ``nlp.pipe`` batch.
+    """
+
+    base_iri: str = field(default_factory=default_base_iri)
+    ontology_dir: Path = DEFAULT_ONTOLOGY_DIR
+    spacy_model: str | None = DEFAULT_SPACY_MODEL
+    skip_bad: bool = False
+    max_nodes: int = DEFAULT_MAX_NODES
+    batch_size: int = DEFAULT_BATCH_SIZE

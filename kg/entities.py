@@ -1,0 +1,53 @@
+"""Mentions -> the build's entity table: one node per id across all documents.
+
+Registry entities keep their registry description. Discovered entities with the
+same id in several documents are one node; its name and class are chosen by a
+fixed rule (not by input order), so the output does not depend on file order.
+Document authors and publishers become Person and MediaOutlet entities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .iris import entity_id
+from .records import DocumentResult, Entity
+from .resources import Registry
+
+
+def metadata_entities(result: DocumentResult, registry: Registry) -> list[Entity]:
+    """Entities for an article's authors, publisher and original venue."""
+    art = result.article
+    wanted = [("Person", name) for name in art.authors]
+    wanted += [("MediaOutlet", name) for name in (art.publisher, art.original_publisher) if name]
+    out = []
+    for cls, name in wanted:
+        eid = entity_id(cls, name)
+        entry = registry.get(eid)
+        if entry is not None:
+            out.append(Entity(entry.id, entry.name, entry.type, entry.labels, entry.qid))
+        else:
+            out.append(Entity(eid, name, cls, discovered=True))
+    return out
+
+
+def collect_entities(results: Iterable[DocumentResult], registry: Registry) -> dict[str, Entity]:
+    """The entity table of a build, keyed by id and sorted.
+
+    Args:
+        results: Per-document extraction results.
+        registry: The gazetteer; its entries win over discovered names.
+    """
+    candidates: dict[str, list[Entity]] = {}
+    for result in results:
+        for entity in (*result.entities, *metadata_entities(result, registry)):
+            candidates.setdefault(entity.id, []).append(entity)
+    table: dict[str, Entity] = {}
+    for eid in sorted(candidates):
+        entry = registry.get(eid)
+        if entry is not None:
+            table[eid] = Entity(entry.id, entry.name, entry.type, entry.labels, entry.qid)
+        else:
+            # deterministic choice among documents: the shortest, then alphabetically first name
+            table[eid] = min(candidates[eid], key=lambda e: (len(e.name), e.name, e.cls))
+    return table

@@ -1,0 +1,514 @@
+"""Entity-level projection of the RDF graph for the HTML view and graph analytics.
+
+Nodes are entities (and, optionally, ``gk:Event`` nodes); edges are claims grouped by
+``(subject, predicate, object, polarity, modality)``, the truthy ``s gk:p o`` triples, and
+event → participant links. Literals stay node or edge attributes (never nodes, unlike
+``rdflib_to_networkx``), and every list is sorted so the projection is deterministic.
+
+>>> readable("memberOf"), readable("expressesIntentToCooperateWith")
+('member of', 'expresses intent to cooperate with')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.term import Node as RDFNode
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_GK_NS = "https://geokg.example/ont#"
+#: Leaf classes of gk:Entity (CONTRACT.md); subclasses declared in a merged ontology count too.
+ENTITY_CLASSES = (
+    "Country", "City", "Territory", "Facility", "Person", "Organization", "IntergovernmentalOrganization",
+    "MilitaryAlliance", "EconomicUnion", "ArmedGroup", "MediaOutlet", "PoliticalParty", "GovernmentBody",
+    "Initiative", "Agreement", "Event", "WeaponSystem",
+)  # fmt: skip
+#: How many evidence sentences an edge keeps.
+MAX_EVIDENCE = 3
+MAX_RELATION_TEXTS = 5
+
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+SCHEMA_NAMESPACES = (Namespace("http://schema.org/"), Namespace("https://schema.org/"))
+_QID = re.compile(r"(Q[1-9][0-9]*)$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+#: ``(subject, predicate, object, polarity, modality)`` of a claim group.
+GroupKey = tuple[str, str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source article: IRI, headline and publication date (ISO string or empty)."""
+
+    iri: str
+    title: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Evidence:
+    """One evidence sentence and the document it comes from."""
+
+    date: str
+    title: str
+    text: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An entity or event node.
+
+    Attributes:
+        iri: The entity IRI.
+        label: ``skos:prefLabel`` (then ``rdfs:label``, then the IRI's last segment).
+        cls: Local name of the gk: class.
+        kind: ``"entity"`` or ``"event"``.
+        aliases: ``skos:altLabel`` values, sorted.
+        qid: Wikidata id (``Q…``) or None.
+        mentions: Number of ``gk:Mention`` resources pointing at the node.
+        documents: Number of distinct documents that mention it.
+        doc_iris: Those documents (plus, for events, the documents of claims reporting them).
+        date: ``gk:pointInTime`` of an event, else "".
+        event_type: CAMEO concept of an event (notation or local name), else "".
+    """
+
+    iri: str
+    label: str
+    cls: str
+    kind: str = "entity"
+    aliases: tuple[str, ...] = ()
+    qid: str | None = None
+    mentions: int = 0
+    documents: int = 0
+    doc_iris: tuple[str, ...] = ()
+    date: str = ""
+    event_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A grouped claim (kind "claim"), a truthy triple ("fact") or an event link ("participant").
+
+    Attributes:
+        source: Subject IRI.
+        target: Object IRI.
+        predicate: Local name of the gk: property.
+        kind: ``"claim"``, ``"fact"`` or ``"participant"``.
+        polarity: ``"Positive"`` or ``"Negative"``.
+        modality: ``"Asserted"``, ``"Reported"``, ``"Speculative"`` or ``"Hypothetical"``.
+        count: Claims in the group (for a fact: the positive asserted claims supporting it).
+        evidence: Up to ``MAX_EVIDENCE`` sentences, earliest document first.
+        attribution: Labels of ``gk:attributedTo`` agents and ``gk:attributedToText``.
+        confidence: Highest ``gk:confidence`` in the group, or None.
+        relation_texts: Verb phrases (``gk:relationText``).
+        doc_iris: Documents the claims come from.
+        dates: ``gk:pointInTime`` values.
+        events: Events the claims report (``gk:reportsEvent``).
+        truthy: True for a direct ``s gk:p o`` triple.
+    """
+
+    source: str
+    target: str
+    predicate: str
+    kind: str = "claim"
+    polarity: str = "Positive"
+    modality: str = "Asserted"
+    count: int = 1
+    evidence: tuple[Evidence, ...] = ()
+    attribution: tuple[str, ...] = ()
+    confidence: float | None = None
+    relation_texts: tuple[str, ...] = ()
+    doc_iris: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    truthy: bool = False
+
+    @property
+    def group_key(self) -> GroupKey:
+        """``(source, predicate, target, polarity, modality)``."""
+        return (self.source, self.predicate, self.target, self.polarity, self.modality)
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """Nodes, edges and documents of the view, all sorted.
+
+    Attributes:
+        nodes: Entity and event nodes, sorted by IRI.
+        edges: Claim, fact and participant edges, sorted.
+        documents: Documents referenced by nodes or edges, sorted by IRI.
+        gk_ns: The gk: namespace the projection was built with.
+        total_entities: Entities before any truncation.
+        total_events: Events before any truncation.
+    """
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    documents: tuple[Document, ...]
+    gk_ns: str = DEFAULT_GK_NS
+    total_entities: int = 0
+    total_events: int = 0
+
+    @property
+    def entity_count(self) -> int:
+        """Entity nodes kept (events excluded)."""
+        return sum(1 for n in self.nodes if n.kind == "entity")
+
+    @property
+    def truncated(self) -> bool:
+        """True if entities were dropped by ``truncate``."""
+        return self.entity_count < self.total_entities
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The projection as a networkx MultiDiGraph keyed by IRI (networkx imported lazily)."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for n in self.nodes:
+            g.add_node(n.iri, **asdict(n))
+        for e in self.edges:
+            g.add_edge(
+                e.source, e.target, key=f"{e.kind}|{e.predicate}|{e.polarity}|{e.modality}", **asdict(e)
+            )
+        return g
+
+
+def readable(name: str) -> str:
+    """``"memberOf"`` → ``"member of"``."""
+    return _CAMEL.sub(" ", name).lower()
+
+
+def local_name(iri: str) -> str:
+    """The part after the last ``#`` or ``/``.
+
+    >>> local_name("https://geokg.example/ont#memberOf"), local_name("https://x.org/id/place/belarus")
+    ('memberOf', 'belarus')
+    """
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def detect_gk_ns(graph: Graph) -> str:
+    """The gk: namespace: the one whose ``#Assertion`` (else an entity class) is used as an rdf:type.
+
+    Args:
+        graph: The data graph.
+
+    Returns:
+        The namespace ending in ``#``; ``DEFAULT_GK_NS`` when nothing matches.
+    """
+    classes = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    for suffixes in (("#Assertion",), tuple(f"#{c}" for c in ENTITY_CLASSES)):
+        found = sorted({c[: c.rindex("#") + 1] for c in classes if c.endswith(suffixes)})
+        if found:
+            if len(found) > 1:
+                logger.warning("several gk namespaces in use %s; using %s", found, found[0])
+            return DEFAULT_GK_NS if DEFAULT_GK_NS in found else found[0]
+    return DEFAULT_GK_NS
+
+
+def _union(graph: Graph) -> Graph:
+    """A Dataset without ``default_union`` queried as a plain graph sees only its default graph."""
+    if isinstance(graph, Dataset) and not graph.default_union:
+        merged = Graph()
+        for s, p, o, _ in graph.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        return merged
+    return graph
+
+
+def _subclasses(graph: Graph, root: URIRef) -> set[URIRef]:
+    seen: set[URIRef] = set()
+    todo = [root]
+    while todo:
+        for sub in graph.subjects(RDFS.subClassOf, todo.pop()):
+            if isinstance(sub, URIRef) and sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+    return seen
+
+
+def _best_label(graph: Graph, node: RDFNode, *props: URIRef) -> str:
+    for prop in props:
+        values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
+        if values:
+            # English first, then untagged, then anything; ties broken by text.
+            return min(values, key=lambda v: (v.language != "en", v.language is not None, str(v))).strip()
+    return ""
+
+
+def _fallback_label(iri: str) -> str:
+    return local_name(iri).replace("-", " ") or iri
+
+
+class _Builder:
+    """Collects the projection with ``graph.triples`` look-ups (indexed, no SPARQL engine cost)."""
+
+    def __init__(self, graph: Graph, gk_ns: str, include_events: bool) -> None:
+        self.g = graph
+        self.gk = Namespace(gk_ns)
+        self.gk_ns = gk_ns
+        self.include_events = include_events
+        self.nodes: dict[str, Node] = {}
+        self.docs: dict[str, Document] = {}
+        self._ctx_doc: dict[RDFNode, str] = {}
+
+    # ---- documents ----
+    def document(self, doc: RDFNode) -> str:
+        iri = str(doc)
+        if iri not in self.docs:
+            headline = [s.headline for s in SCHEMA_NAMESPACES] + [DCTERMS.title, RDFS.label]
+            date = ""
+            for s in SCHEMA_NAMESPACES:
+                date = date or min((str(o) for o in self.g.objects(doc, s.datePublished)), default="")
+            self.docs[iri] = Document(iri, _best_label(self.g, doc, *headline) or _fallback_label(iri), date)
+        return iri
+
+    def context_document(self, ctx: RDFNode) -> str:
+        if ctx not in self._ctx_doc:
+            src = self.g.value(ctx, NIF.sourceUrl)
+            self._ctx_doc[ctx] = self.document(src if src is not None else URIRef(str(ctx).split("#", 1)[0]))
+        return self._ctx_doc[ctx]
+
+    # ---- nodes ----
+    def collect_nodes(self) -> None:
+        gk = self.gk
+        entity_classes = {gk[c] for c in ENTITY_CLASSES} | _subclasses(self.g, gk.Entity)
+        event_classes = {gk.Event} | _subclasses(self.g, gk.Event)
+        types: dict[RDFNode, set[URIRef]] = defaultdict(set)
+        for cls in entity_classes:
+            for s in self.g.subjects(RDF.type, cls):
+                if isinstance(s, URIRef | BNode):
+                    types[s].add(cls)
+        for s, classes in types.items():
+            is_event = bool(classes & event_classes)
+            if is_event and not self.include_events:
+                continue
+            # Prefer a leaf class; among several, the alphabetically first for determinism.
+            pool = (classes & event_classes) if is_event else classes
+            pool = (pool - {gk.Entity, gk.Agent, gk.Place}) or pool
+            cls = local_name(min(str(c) for c in pool))
+            self.nodes[str(s)] = self.describe(s, cls, "event" if is_event else "entity")
+
+    def describe(self, s: RDFNode, cls: str, kind: str) -> Node:
+        g, gk = self.g, self.gk
+        label = _best_label(g, s, SKOS.prefLabel, RDFS.label) or _fallback_label(str(s))
+        aliases = sorted({str(o).strip() for o in g.objects(s, SKOS.altLabel)} - {label, ""})
+        qid = next((str(o) for o in g.objects(s, gk.wikidataId) if _QID.fullmatch(str(o))), None)
+        if qid is None:
+            qid = min(
+                (m.group(1) for o in g.objects(s, OWL.sameAs) if (m := _QID.search(str(o)))), default=None
+            )
+        date = event_type = ""
+        if kind == "event":
+            date = min((str(o) for o in g.objects(s, gk.pointInTime)), default="")
+            et = g.value(s, SEM.eventType)
+            if et is not None:
+                event_type = str(g.value(et, SKOS.notation) or local_name(str(et)))
+        return Node(str(s), label, cls, kind, tuple(aliases), qid, date=date, event_type=event_type)
+
+    def placeholder(self, term: RDFNode) -> str | None:
+        """Endpoint IRIs with no gk: type (e.g. a document graph without the registry) get a plain node."""
+        iri = str(term)
+        if iri in self.nodes:
+            return iri
+        if not isinstance(term, URIRef) or (term, RDF.type, self.gk.Event) in self.g:
+            return None
+        self.nodes[iri] = self.describe(term, "Entity", "entity")
+        return iri
+
+    def count_mentions(self, extra_docs: dict[str, set[str]]) -> None:
+        counts: Counter[str] = Counter()
+        docs: dict[str, set[str]] = defaultdict(set)
+        for m, target in self.g.subject_objects(ITSRDF.taIdentRef):
+            iri = str(target)
+            if iri not in self.nodes or (m, RDF.type, self.gk.Mention) not in self.g:
+                continue
+            counts[iri] += 1
+            ctx = self.g.value(m, NIF.referenceContext)
+            if ctx is not None:
+                docs[iri].add(self.context_document(ctx))
+        for iri, node in list(self.nodes.items()):
+            all_docs = docs[iri] | extra_docs.get(iri, set())
+            # Events are rarely mentioned by name: their documents are those of the claims reporting them.
+            n_docs = len(docs[iri]) if node.kind == "entity" else len(all_docs)
+            self.nodes[iri] = replace(node, mentions=counts[iri], documents=n_docs,
+                                      doc_iris=tuple(sorted(all_docs)))  # fmt: skip
+
+    # ---- edges ----
+    def claims(self) -> dict[GroupKey, Edge]:
+        g, gk = self.g, self.gk
+        groups: dict[GroupKey, list[dict[str, list[RDFNode]]]] = defaultdict(list)
+        skipped = 0
+        for a in g.subjects(RDF.type, gk.Assertion):
+            props: dict[str, list[RDFNode]] = defaultdict(list)
+            for p, o in g.predicate_objects(a):
+                props[str(p)].append(o)
+            s, p, o = (props.get(str(t), [None])[0] for t in (RDF.subject, RDF.predicate, RDF.object))
+            src = self.placeholder(s) if s is not None else None
+            dst = self.placeholder(o) if o is not None else None
+            if src is None or dst is None or p is None:
+                skipped += 1
+                continue
+            pol = local_name(str(min(props.get(str(gk.polarity), [gk.Positive]))))
+            mod = local_name(str(min(props.get(str(gk.modality), [gk.Asserted]))))
+            groups[(src, local_name(str(p)), dst, pol, mod)].append(props)
+        if skipped:
+            logger.info("%d claims skipped: subject or object is a literal or an excluded event", skipped)
+        return {key: self.claim_edge(key, members) for key, members in groups.items()}
+
+    def claim_edge(self, key: GroupKey, members: list[dict[str, list[RDFNode]]]) -> Edge:
+        g, gk = self.g, self.gk
+        evidence: set[Evidence] = set()
+        attribution: set[str] = set()
+        texts: set[str] = set()
+        docs: set[str] = set()
+        dates: set[str] = set()
+        events: set[str] = set()
+        confidence: float | None = None
+        for props in members:
+            derived = sorted(props.get(str(PROV.wasDerivedFrom), []))
+            doc_iris = [self.document(d) for d in derived]
+            docs.update(doc_iris)
+            doc = self.docs[doc_iris[0]] if doc_iris else Document("", "", "")
+            for sentence in props.get(str(gk.evidence), []):
+                text = _best_label(g, sentence, NIF.anchorOf)
+                if text:
+                    evidence.add(Evidence(doc.date, doc.title, " ".join(text.split()), doc.iri))
+            for agent in props.get(str(gk.attributedTo), []):
+                node = self.nodes.get(str(agent))
+                attribution.add(node.label if node else _fallback_label(str(agent)))
+            attribution.update(str(t).strip() for t in props.get(str(gk.attributedToText), []))
+            texts.update(str(t).strip() for t in props.get(str(gk.relationText), []))
+            dates.update(str(t) for t in props.get(str(gk.pointInTime), []))
+            events.update(str(e) for e in props.get(str(gk.reportsEvent), []))
+            for c in props.get(str(gk.confidence), []):
+                try:
+                    value = float(c)
+                except ValueError:
+                    continue
+                confidence = value if confidence is None else max(confidence, value)
+        src, pred, dst, pol, mod = key
+        return Edge(
+            src, dst, pred, "claim", pol, mod, len(members), tuple(sorted(evidence)[:MAX_EVIDENCE]),
+            tuple(sorted(attribution - {""})), confidence, tuple(sorted(texts - {""})[:MAX_RELATION_TEXTS]),
+            tuple(sorted(docs)), tuple(sorted(dates)), tuple(sorted(events)),
+        )  # fmt: skip
+
+    def direct_edges(self, claims: dict[GroupKey, Edge]) -> list[Edge]:
+        """Truthy ``s gk:p o`` triples between nodes, and event → participant links."""
+        out: list[Edge] = []
+        participant = str(self.gk.participant)
+        for iri, node in self.nodes.items():
+            for p, o in self.g.predicate_objects(URIRef(iri)):
+                ps, target = str(p), str(o)
+                if not ps.startswith(self.gk_ns) or target not in self.nodes:
+                    continue
+                pred = ps[len(self.gk_ns) :]
+                if node.kind == "event" and ps == participant:
+                    out.append(Edge(iri, target, pred, "participant", doc_iris=node.doc_iris, truthy=True))
+                    continue
+                support = claims.get((iri, pred, target, "Positive", "Asserted"))
+                if support is None:
+                    out.append(Edge(iri, target, pred, "fact", count=0, truthy=True))
+                else:
+                    out.append(replace(support, kind="fact", truthy=True))
+        return out
+
+
+def project(graph: Graph, *, gk_ns: str | None = None, include_events: bool = True) -> Projection:
+    """Project the RDF graph onto entities, grouped claims, truthy facts and events.
+
+    Args:
+        graph: What the builder wrote (an rdflib Graph or Dataset).
+        gk_ns: The gk: namespace; detected from the ``gk:Assertion`` class in use when None.
+        include_events: Keep ``gk:Event`` nodes (and the edges that touch them).
+
+    Returns:
+        The projection, with every tuple sorted.
+    """
+    graph = _union(graph)
+    ns = gk_ns or detect_gk_ns(graph)
+    b = _Builder(graph, ns, include_events)
+    b.collect_nodes()
+    claims = b.claims()
+    direct = b.direct_edges(claims)
+    event_docs: dict[str, set[str]] = defaultdict(set)
+    for e in claims.values():
+        for ev in e.events:
+            event_docs[ev].update(e.doc_iris)
+    b.count_mentions(event_docs)
+    # Participant links inherit the event's documents, known only after count_mentions.
+    direct = [
+        replace(e, doc_iris=b.nodes[e.source].doc_iris) if e.kind == "participant" else e for e in direct
+    ]
+    edges = sorted([*claims.values(), *direct], key=_edge_sort_key)
+    nodes = tuple(sorted(b.nodes.values(), key=lambda n: n.iri))
+    used = {d for n in nodes for d in n.doc_iris} | {d for e in edges for d in e.doc_iris}
+    documents = tuple(sorted((b.docs[d] for d in used if d in b.docs), key=lambda d: d.iri))
+    n_entities = sum(1 for n in nodes if n.kind == "entity")
+    logger.debug("projection: %d nodes, %d edges, %d documents", len(nodes), len(edges), len(documents))
+    return Projection(nodes, tuple(edges), documents, ns, n_entities, len(nodes) - n_entities)
+
+
+_KIND_ORDER = {"claim": 0, "fact": 1, "participant": 2}
+
+
+def _edge_sort_key(e: Edge) -> tuple[str, str, str, int, str, str]:
+    return (e.source, e.predicate, e.target, _KIND_ORDER.get(e.kind, 9), e.polarity, e.modality)
+
+
+def degrees(edges: Iterable[Edge]) -> Counter[str]:
+    """Undirected degree: incident edges per node (self-loops count once)."""
+    deg: Counter[str] = Counter()
+    for e in edges:
+        deg[e.source] += 1
+        if e.target != e.source:
+            deg[e.target] += 1
+    return deg
+
+
+def truncate(projection: Projection, max_nodes: int) -> Projection:
+    """Keep the ``max_nodes`` entities of highest degree, the events linked to them and the edges between.
+
+    Ties are broken by mentions, then IRI, so the choice is deterministic.
+
+    Args:
+        projection: A projection from ``project``.
+        max_nodes: Entity limit (events are kept when linked to a kept entity).
+
+    Returns:
+        The same projection when it is small enough, else the reduced one (``total_*`` unchanged).
+    """
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    entities = [n for n in projection.nodes if n.kind == "entity"]
+    if len(entities) <= max_nodes:
+        return projection
+    deg = degrees(projection.edges)
+    ranked = sorted(entities, key=lambda n: (-deg[n.iri], -n.mentions, n.iri))
+    keep = {n.iri for n in ranked[:max_nodes]}
+    entity_iris = {n.iri for n in entities}
+    linked_events = {
+        a for e in projection.edges for a, b in ((e.source, e.target), (e.target, e.source))
+        if b in keep and a not in entity_iris
+    }  # fmt: skip
+    keep |= linked_events
+    nodes = tuple(n for n in projection.nodes if n.iri in keep)
+    edges = tuple(e for e in projection.edges if e.source in keep and e.target in keep)
+    used = {d for n in nodes for d in n.doc_iris} | {d for e in edges for d in e.doc_iris}
+    docs = tuple(d for d in projection.documents if d.iri in used)
+    logger.info("HTML view truncated to %d of %d entities", max_nodes, len(entities))
+    return replace(projection, nodes=nodes, edges=edges, documents=docs)

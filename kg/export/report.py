@@ -1,0 +1,59 @@
+"""report.json: counts, warnings, timings and versions of one build."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import write_atomic
+
+if TYPE_CHECKING:
+    from ..pipeline import Build
+
+
+def report(build: Build) -> dict[str, Any]:
+    """The report of a build as a JSON-ready dict."""
+    import rdflib
+    import spacy
+
+    from .. import __version__
+
+    claims = [c for r in build.results for c in r.claims]
+    by_class = Counter(e.cls for e in build.entities.values())
+    return {
+        "kg_version": __version__,
+        "versions": {"kg": __version__, "spacy": spacy.__version__, "rdflib": rdflib.__version__,
+                     "python": platform.python_version()},
+        "ontology_version": build.resources.version,
+        "base_iri": build.settings.base_iri,
+        "counts": {
+            "documents": len(build.results),
+            "entities": len(build.entities),
+            "entities_by_class": dict(sorted(by_class.items())),
+            "mentions": sum(len(r.mentions) for r in build.results),
+            "assertions": len(claims),
+            "assertions_by_predicate": dict(sorted(Counter(c.predicate for c in claims).items())),
+            "assertions_by_polarity": dict(sorted(Counter(c.polarity for c in claims).items())),
+            "assertions_by_modality": dict(sorted(Counter(c.modality for c in claims).items())),
+            "events": len({e.id for r in build.results for e in r.events}),
+            "quads": len(build.graph.quads),
+        },
+        "documents": [
+            {"id": r.article.doc_id, "key": r.article.key, "source": r.article.source,
+             "title": r.article.title, "published": r.article.published,
+             "mentions": len(r.mentions), "assertions": len(r.claims)}
+            for r in build.results
+        ],
+        "warnings": [{"source": s, "reason": why} for s, why in build.problems]
+        + [{"source": r.article.source, "reason": w} for r in build.results for w in r.warnings],
+        "timings": {k: round(v, 4) for k, v in sorted(build.timings.items())},
+    }
+
+
+def write_report(build: Build, path: Path) -> None:
+    """Write report.json atomically."""
+    data = json.dumps(report(build), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    write_atomic(path, lambda fh: fh.write(data))

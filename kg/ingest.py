@@ -1,0 +1,523 @@
+"""Ingest: article files, folders, globs and JSONL records become :class:`Article` records.
+
+The raw text is the decoded file, never normalised: every offset the later stages
+write indexes it. The cleaned analysis view, its :class:`OffsetMap` back to raw
+(see :mod:`kg.textclean`), the ranges to skip (header lines, site boilerplate) and
+the header metadata (title, authors, publisher, date) are computed here.
+
+Date conventions: ``08.02.2019`` (dots) is read as DD.MM.YYYY, European style;
+``08/02/2019`` (slashes) as MM/DD/YYYY, US style, unless the first number is above 12.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import SUPPORTED_SUFFIXES
+from kg.errors import InputError
+from kg.iris import doc_key
+from kg.records import Article
+from kg.textclean import (
+    boilerplate_spans,
+    clean_markup,
+    html_to_text,
+    merge_spans,
+    rejoin_paragraphs,
+    text_lines,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Input suffix -> format of :func:`parse_article` (``jsonl`` holds several articles).
+SUFFIX_FORMATS = {
+    ".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl"
+}  # fmt: skip
+#: Header metadata is looked for in this many non-blank lines at the top of an article.
+HEADER_LINES = 15
+_JSONL_FIELDS = ("title", "author", "publisher", "published", "url")
+_MAGIC = ((b"%PDF", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"PK\x03\x04", "ZIP"),
+          (b"\x1f\x8b", "GZIP"), (b"GIF8", "GIF"))
+
+_MONTHS = {m: i for i, ms in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+     "sep sept september", "oct october", "nov november", "dec december"), 1) for m in ms.split()}
+_WEEKDAY = re.compile(r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+",
+                      re.I)
+_DATE_FORMS = (
+    re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"),
+    re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})"),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?"),
+    re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
+    re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"),
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BYLINE = re.compile(r"^(?:by|written by|authors?|articles by)\s*:?\s+(?P<names>.+)$", re.I)
+_DATED = re.compile(r"^(?:published|posted|date|updated|first published)(?:\s+on)?\s*:?\s+(?P<date>.+)$",
+                    re.I)
+_DATELINE = re.compile(r"^(?P<pub>[^\W\d].{1,79}?)\s*[,|\u2013\u2014-]\s*(?P<date>.+)$")
+_TAGLINE = re.compile(r"^(?:region|theme|topics?|tags?|categor(?:y|ies)|section|filed under|keywords)\s*:",
+                      re.I)
+_ORIGIN = re.compile(
+    r"(?:originally|first) published (?:in|on|by|at)\s+(?:the\s+)?(?P<pub>[^\n.]+?)\s*(?:\.|$)", re.I | re.M
+)
+_FOOTER_AUTHOR = re.compile(r"^[ \t]*(?:articles by|author)\s*:\s*(?P<names>[^\n]+?)\s*$", re.I | re.M)
+_NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b)\s*")
+_PARTICLES = frozenset(("de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "ibn", "al"))
+#: Words that never occur in a person's name line (function words, publisher words).
+_NOT_NAME = frozenset((
+    "the", "of", "and", "for", "to", "in", "on", "at", "with", "is", "its", "new", "why", "how", "what",
+    "global", "research", "news", "times", "post", "review", "journal", "institute", "centre", "center",
+    "press", "media", "daily", "brief", "agency",
+))  # fmt: skip
+
+
+def _fail(exc: InputError) -> None:
+    raise exc
+
+
+def parse_date(text: str) -> str | None:
+    """ISO ``YYYY-MM-DD`` of a text that is a whole date expression, else None.
+
+    >>> parse_date("August 17, 2020"), parse_date("Monday, 17 Aug. 2020"), parse_date("08.02.2019")
+    ('2020-08-17', '2020-08-17', '2019-02-08')
+    >>> parse_date("08/02/2019"), parse_date("25/12/2019"), parse_date("2020-08-20T09:30:00+03:00")
+    ('2019-08-02', '2019-12-25', '2020-08-20')
+    >>> parse_date("Crimea 2.0") is None, parse_date("31.02.2020") is None
+    (True, True)
+    """
+    s = _WEEKDAY.sub("", text.strip().rstrip(",;"))
+    for i, form in enumerate(_DATE_FORMS):
+        m = form.fullmatch(s)
+        if not m:
+            continue
+        g = m.groupdict()
+        month = _MONTHS.get(g["mon"].lower()) if g.get("mon") else int(g["m"])
+        day = int(g["d"])
+        if i == 4 and (month or 0) > 12:  # slashes: DD/MM when the first number cannot be a month
+            month, day = day, month or 0
+        try:
+            return dt.date(int(g["y"]), month or 0, day).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _is_name(text: str) -> bool:
+    """True if ``text`` looks like a person's name: 2-4 capitalised words, nothing else."""
+    toks = text.split()
+    if not 2 <= len(toks) <= 4 or text.endswith((".", ":", "?", "!", ",")):
+        return False
+    for i, tok in enumerate(toks):
+        low = tok.lower()
+        if low in _PARTICLES and 0 < i < len(toks) - 1:
+            continue
+        if len(tok) == 2 and tok[0].isupper() and tok[1] == ".":
+            continue  # an initial
+        core = re.sub(r"[-'\u2019]", "", tok)
+        if not (core.isalpha() and tok[0].isupper() and not tok.isupper()) or low in _NOT_NAME:
+            return False
+        if low in _MONTHS:
+            return False
+    return True
+
+
+def _split_names(text: str) -> list[str]:
+    text = " ".join(text.split()).strip(" .")
+    parts = [p for p in _NAME_SPLIT.split(text) if p]
+    if len(parts) > 1 and all(_is_name(p) for p in parts):
+        return parts
+    return [text] if text else []
+
+
+@dataclass
+class _Header:
+    title: str | None = None
+    title_end: int | None = None
+    authors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    published: str | None = None
+    original_publisher: str | None = None
+    skip: list[tuple[int, int]] = field(default_factory=list)
+    body_start: int = 0
+
+
+def _header_kind(line: str, h: _Header) -> bool:
+    """Classify a header line, filling ``h``; True if it is a header line to skip."""
+    if _TAGLINE.match(line) or (len(line) < 8 and not any(c.isalnum() for c in line)):
+        return True
+    if date := parse_date(line):
+        h.published = h.published or date
+        return True
+    if (m := _DATED.match(line)) and (date := parse_date(m["date"])):
+        h.published = h.published or date
+        return True
+    if (m := _ORIGIN.match(line)) or (m := _ORIGIN.match(line.removeprefix("This article was "))):
+        h.original_publisher = h.original_publisher or m["pub"].strip()
+        return True
+    if (m := _BYLINE.match(line)) and len(line) < 120:
+        names = [n for n in _split_names(m["names"]) if _is_name(n)]
+        if names:
+            h.authors = h.authors or names
+            return True
+    m = _DATELINE.match(line)
+    if m and (date := parse_date(m["date"])) and not parse_date(m["pub"]) and len(m["pub"].split()) <= 6:
+        h.publisher = h.publisher or m["pub"].strip()
+        h.published = h.published or date
+        return True
+    return False
+
+
+def _is_body(line: str) -> bool:
+    words = len(line.split())
+    return len(line) > 200 or words > 30 or (line.endswith((".", "\u201d", '"')) and words > 12)
+
+
+def _analyse_header(text: str) -> _Header:
+    """Header metadata and header-line ranges of a clean text, plus where the body starts."""
+    h = _Header()
+    lines = []
+    for n, item in enumerate(text_lines(text)):
+        if n >= HEADER_LINES:
+            break
+        lines.append(item)
+    h.body_start = lines[-1][1] if lines else 0
+    prev_title = False
+    for i, (s, e, line) in enumerate(lines):
+        if _is_body(line):
+            h.body_start = s
+            break
+        if _header_kind(line, h):
+            h.skip.append((s, e))
+            prev_title = False
+            continue
+        nxt = next((t for _, _, t in lines[i + 1 :]), "")
+        title_next = len(nxt.split()) >= 3 and not (nxt.endswith(".") or _is_name(nxt) or _is_body(nxt))
+        if h.title is None and _is_name(line) and title_next and not _header_kind(nxt, _Header()):
+            h.authors = h.authors or [line]  # a name right before the title
+            h.skip.append((s, e))
+            continue
+        if h.title is None:
+            h.title, h.title_end, prev_title = line, e, True
+        elif prev_title and not h.authors and _is_name(line):  # a name right after the title
+            h.authors = [line]
+            h.skip.append((s, e))
+            prev_title = False
+        else:
+            h.body_start = s
+            break
+    if not h.authors and (m := _FOOTER_AUTHOR.search(text)):
+        h.authors = [n for n in _split_names(m["names"]) if _is_name(n)]
+    if h.original_publisher is None and (m := _ORIGIN.search(text)):
+        h.original_publisher = m["pub"].strip()
+    return h
+
+
+def parse_article(
+    raw: str, *, doc_id: str, source: str, fmt: str, meta: Mapping[str, str] | None = None
+) -> Article:
+    """Build an :class:`Article` from a decoded text.
+
+    Args:
+        raw: The decoded text (offsets of every later stage index it).
+        doc_id: ``dcterms:identifier``: file name without extension, or JSONL ``id``.
+        source: Where it came from, for messages (``path`` or ``path:line``).
+        fmt: ``txt``, ``md`` or ``html``.
+        meta: Fields of a JSONL record (``title``, ``author``, ``publisher``, ``published``,
+            ``url``); they win over what the header says.
+
+    Raises:
+        InputError: The text is empty or has nothing left after removing markup.
+    """
+    if fmt not in ("txt", "md", "html"):
+        raise ValueError(f"unknown article format {fmt!r}; expected 'txt', 'md' or 'html'")
+    if not raw.strip():
+        raise InputError(source, "empty article")
+    meta = {k: v for k, v in (meta or {}).items() if v}
+    page: dict[str, str] = {}
+    if fmt == "html":
+        text, offsets, page = html_to_text(raw)
+        head = _analyse_header(text)
+    else:
+        text1, map1 = clean_markup(raw, markdown=fmt == "md")
+        head = _analyse_header(text1)
+        text, offsets = rejoin_paragraphs(
+            text1, map1, raw, body_start=head.body_start, title_end=head.title_end
+        )
+        head = _analyse_header(text)
+    if not text.strip():
+        raise InputError(source, "empty article (no text left after removing markup)")
+    publisher = meta.get("publisher") or page.get("publisher") or head.publisher or head.original_publisher
+    title = meta.get("title") or page.get("h1") or page.get("og_title") or page.get("title") or head.title
+    if title and publisher and title == page.get("title"):
+        title = re.sub(rf"\s+[|\u2013\u2014-]\s+{re.escape(publisher)}$", "", title)
+    author_text = page.get("author_text", "")
+    author_text = author_text[3:] if author_text.lower().startswith("by ") else author_text
+    if meta.get("author") or page.get("author"):
+        authors = _split_names(meta.get("author") or page["author"])
+    elif _is_name(author_text):
+        authors = [author_text]
+    else:
+        authors = head.authors
+    published = meta.get("published") or head.published
+    for raw_date in (page.get("date"), page.get("time")):
+        if raw_date and not meta.get("published"):
+            published = parse_date(raw_date) or published
+            break
+    url = meta.get("url") or page.get("url")
+    skip = merge_spans(text, head.skip + boilerplate_spans(text, body_start=head.body_start, authors=authors))
+    return Article(
+        doc_id=doc_id,
+        key=doc_key(doc_id, url, raw),
+        source=source,
+        raw=raw,
+        text=text,
+        offsets=offsets,
+        skip=skip,
+        title=title,
+        authors=tuple(authors),
+        publisher=publisher,
+        published=published,
+        url=url,
+        original_publisher=head.original_publisher,
+    )
+
+
+def _unsupported(path: Path) -> InputError:
+    suffix = f"'{path.suffix}'" if path.suffix else "(no suffix)"
+    expected = ", ".join(SUPPORTED_SUFFIXES)
+    return InputError(path, f"unsupported file type {suffix}; expected one of {expected}")
+
+
+def _walk(root: Path) -> list[Path]:
+    """Supported files under ``root``, following symlinks but never into a folder twice."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = folder.resolve()
+        if real in seen:
+            logger.debug("%s: folder already visited (symlink loop?), not entered again", folder)
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            logger.warning("%s: cannot list folder: %s", folder, exc)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and folders (.git, editor backups)
+            if entry.is_dir():
+                stack.append(entry)
+            elif entry.is_file() and entry.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(entry)
+    return found
+
+
+def _expand(inputs: Sequence[str | Path], fail: Callable[[InputError], None]) -> list[Path]:
+    found: dict[Path, Path] = {}
+    for item in inputs:
+        path = Path(item)
+        files: list[Path] = []
+        if path.is_dir():
+            files = _walk(path)
+        elif path.exists():
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                fail(_unsupported(path))
+                continue
+            files = [path]
+        elif any(c in str(item) for c in "*?["):
+            matches = [Path(p) for p in sorted(glob.glob(str(item), recursive=True))]
+            if not matches:
+                fail(InputError(item, "no file matches this pattern"))
+            for match in matches:
+                if match.is_dir():
+                    files.extend(_walk(match))
+                elif match.is_file() and match.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(match)
+        else:
+            fail(InputError(path, "no such file or folder"))
+        for f in files:
+            found.setdefault(f.resolve(), f)
+    return sorted(found.values(), key=str)
+
+
+def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """The article files named by files, folders (recursively) and glob patterns.
+
+    Folders and globs contribute only files with a supported suffix (hidden entries are
+    ignored); a file named explicitly must have one.
+
+    Args:
+        inputs: Paths and patterns, as given on the command line.
+
+    Returns:
+        The files, sorted by path string, each once.
+
+    Raises:
+        InputError: A path does not exist, a pattern matches nothing, or an explicitly
+            named file has an unsupported suffix.
+    """
+    return _expand(inputs, _fail)
+
+
+def decode_bytes(data: bytes, path: str | Path) -> str:
+    """Decode an article file: UTF-8 (BOM stripped), else recognisable cp1251 or Latin-1.
+
+    Args:
+        data: The file's bytes.
+        path: The file, for messages.
+
+    Raises:
+        InputError: The file is binary or its encoding cannot be recognised.
+    """
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(path, f"binary file ({kind}) is not an article; convert it to text first")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise InputError(path, "binary file (contains NUL bytes) is not an article; convert it to text first")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    high = sum(1 for x in data if x >= 0x80)
+    letters = high + sum(1 for x in data if 65 <= x <= 90 or 97 <= x <= 122)
+    cyrillic_bytes = sum(1 for x in data if x >= 0xC0 or x in (0xA8, 0xB8))
+    if cyrillic_bytes >= 0.8 * high and high >= 0.3 * letters:
+        text = data.decode("cp1251", errors="replace")
+        non_ascii = [c for c in text if ord(c) >= 0x80]
+        if sum(1 for c in non_ascii if "\u0400" <= c <= "\u04ff") >= 0.8 * len(non_ascii):
+            logger.warning("%s: not UTF-8; decoded as cp1251 (Cyrillic)", path)
+            return text
+    text = data.decode("latin-1")
+    non_ascii = [c for c in text if ord(c) >= 0x80]
+    alpha = sum(1 for c in text if c.isalpha())
+    if (
+        not re.search("[\x80-\x9f]", text)
+        and sum(1 for c in non_ascii if c.isalpha()) >= 0.7 * len(non_ascii)
+        and len(non_ascii) <= 0.2 * alpha
+    ):
+        logger.warning("%s: not UTF-8; decoded as Latin-1", path)
+        return text
+    raise InputError(
+        path,
+        f"not valid UTF-8 ({bad}) and not recognisably cp1251 or Latin-1; "
+        "re-encode it as UTF-8 (e.g. iconv -f <encoding> -t UTF-8)",
+    )
+
+
+def _jsonl_article(line: str, source: str) -> Article:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(rec, dict):
+        raise InputError(source, 'expected a JSON object like {"id": ..., "text": ...}')
+    if rec.get("id") in (None, "") or not isinstance(rec["id"], str | int):
+        raise InputError(source, "missing required field 'id' (a string)")
+    if not isinstance(rec.get("text"), str):
+        raise InputError(source, "missing required field 'text' (a string)")
+    meta: dict[str, str] = {}
+    for name in _JSONL_FIELDS:
+        value = rec.get(name)
+        if name == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "; ".join(value)
+        if value is not None and not isinstance(value, str):
+            raise InputError(source, f"field '{name}' must be a string")
+        if value:
+            meta[name] = value
+    published = meta.get("published")
+    if published and not (_ISO_DATE.fullmatch(published) and parse_date(published)):
+        raise InputError(source, f"field 'published' must be a date as YYYY-MM-DD, got {published!r}")
+    text = rec["text"]
+    fmt = "html" if text.lstrip()[:14].lower().startswith(("<!doctype html", "<html")) else "txt"
+    return parse_article(text, doc_id=str(rec["id"]), source=source, fmt=fmt, meta=meta)
+
+
+def _iter_file(path: Path, fail: Callable[[InputError], None]) -> Iterator[Article]:
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        fail(_unsupported(path))
+        return
+    try:
+        text = decode_bytes(path.read_bytes(), path)
+        if fmt != "jsonl":
+            yield parse_article(text, doc_id=path.stem, source=str(path), fmt=fmt)
+            return
+        if not text.strip():
+            raise InputError(path, "empty article file (no JSONL records)")
+    except OSError as exc:
+        fail(InputError(path, f"cannot read file: {exc.strerror or exc}"))
+        return
+    except InputError as exc:
+        fail(exc)
+        return
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            try:
+                yield _jsonl_article(line, f"{path}:{lineno}")
+            except InputError as exc:
+                fail(exc)
+
+
+def load_file(path: Path) -> list[Article]:
+    """The articles of one file (a JSONL file holds several).
+
+    Raises:
+        InputError: The file cannot be read or used, or a JSONL line is malformed.
+    """
+    return list(_iter_file(Path(path), _fail))
+
+
+def read_articles(
+    inputs: Sequence[str | Path],
+    *,
+    skip_bad: bool = False,
+    problems: list[tuple[str, str]] | None = None,
+) -> Iterator[Article]:
+    """Lazily read the articles of files, folders and globs.
+
+    The same article met twice (same document key) is yielded once; the duplicate is
+    noted in ``problems`` even without ``skip_bad``.
+
+    Args:
+        inputs: Paths and patterns (see :func:`expand_inputs`).
+        skip_bad: Record bad files and JSONL lines in ``problems`` and go on, instead of
+            raising.
+        problems: Receives ``(source, reason)`` pairs.
+
+    Yields:
+        One :class:`Article` per article, in path order.
+
+    Raises:
+        InputError: Without ``skip_bad``, the first bad input.
+    """
+
+    def fail(exc: InputError) -> None:
+        if not skip_bad:
+            raise exc
+        logger.warning("skipped %s", exc)
+        if problems is not None:
+            problems.append((exc.path, exc.reason))
+
+    seen: dict[str, str] = {}
+    for path in _expand(inputs, fail):
+        for article in _iter_file(path, fail):
+            first = seen.setdefault(article.key, article.source)
+            if first != article.source:
+                note = f"duplicate of {first} (same article, key {article.key}); skipped"
+                logger.warning("%s: %s", article.source, note)
+                if problems is not None:
+                    problems.append((article.source, note))
+                continue
+            yield article

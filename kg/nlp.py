@@ -1,0 +1,144 @@
+"""Build the spaCy pipeline: blank English (or an installed model) plus our rulers.
+
+The default pipeline needs no trained model: sentence boundaries from
+punctuation and paragraph breaks, lookup lemmas (spacy-lookups-data) and a
+SpanRuler fed from the gazetteer registry. A statistical pipeline named with
+``--spacy-model`` keeps its own components; ours go before its ``ner``.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from .config import DEFAULT_LANGUAGE
+from .errors import InputError, PatternError
+from .resources import Resources
+
+logger = logging.getLogger(__name__)
+
+GAZETTEER_KEY = "kg_gazetteer"
+_TERMINAL = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
+_CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "»"})
+
+
+def _newline_breaks(doc: Doc, i: int) -> bool:
+    """Does the whitespace token ``doc[i]`` end a sentence?"""
+    text = doc[i].text
+    if text.count("\n") >= 2:
+        return True
+    if "\n" not in text or i == 0 or i + 1 >= len(doc):
+        return False
+    prev, nxt = doc[i - 1].text, doc[i + 1].text
+    # a hard-wrapped line continues when it ends in a lower-case word or a comma
+    continues = prev[-1:].islower() or prev in {",", "-", "–", "—", "(", ";"}
+    return not continues and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"“'‘*•-")
+
+
+@Language.component("kg_sentences", assigns=["token.is_sent_start"])
+def kg_sentences(doc: Doc) -> Doc:
+    """Sentence boundaries from terminal punctuation and paragraph breaks.
+
+    Whitespace tokens never start a sentence; closing quotes and brackets stay
+    with the sentence they close.
+    """
+    start_next = True
+    for i, token in enumerate(doc):
+        if token.is_space:
+            token.is_sent_start = False
+            if _newline_breaks(doc, i):
+                start_next = True
+            continue
+        if start_next and not (token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL):
+            token.is_sent_start = True
+            start_next = False
+        else:
+            token.is_sent_start = i == 0
+        ends = token.text in _TERMINAL or (token.is_punct and len(token.text) > 1 and token.text[-1] in "!?")
+        closes = token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL
+        if ends or closes:
+            start_next = True
+    return doc
+
+
+class GazetteerRuler:
+    """Phrase matches of every registry name: all of them in ``doc.spans``, the longest in ``doc.ents``.
+
+    Unlike spaCy's SpanRuler, the pattern Docs are made with the tokenizer only, so
+    building the ruler does not run the rest of the pipeline on 30k names.
+    """
+
+    def __init__(self, nlp: Language, patterns: list[dict[str, str]]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_key: dict[str, list[Doc]] = {}
+        texts = [row["pattern"] for row in patterns]
+        for row, doc in zip(patterns, nlp.tokenizer.pipe(texts), strict=True):
+            by_key.setdefault(f"{row['label']}|{row['id']}", []).append(doc)
+        for key in sorted(by_key):
+            self.matcher.add(key, by_key[key])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label, eid = doc.vocab.strings[match_id].split("|", 1)
+            spans.append(SpacySpan(doc, start, end, label=label, span_id=eid))
+        spans.sort(key=lambda s: (s.start, -len(s), s.label_, s.id_))
+        doc.spans[GAZETTEER_KEY] = spans
+        taken: set[int] = {t.i for ent in doc.ents for t in ent}
+        chosen = []
+        for span in sorted(spans, key=lambda s: (-len(s), s.start, s.label_, s.id_)):
+            if taken.isdisjoint(range(span.start, span.end)):
+                chosen.append(span)
+                taken.update(range(span.start, span.end))
+        doc.set_ents(sorted(chosen, key=lambda s: s.start), default="unmodified")
+        return doc
+
+
+def _add_gazetteer(nlp: Language, resources: Resources, before: str | None) -> None:
+    try:
+        ruler = GazetteerRuler(nlp, resources.registry.ruler_patterns())
+    except ValueError as exc:
+        raise PatternError(f"{resources.root / 'gazetteer'}: invalid ruler pattern ({exc})") from exc
+    Language.component(f"{GAZETTEER_KEY}_{id(ruler)}", func=ruler)
+    nlp.add_pipe(f"{GAZETTEER_KEY}_{id(ruler)}", name=GAZETTEER_KEY, before=before)
+
+
+def build_nlp(resources: Resources, spacy_model: str | None = None) -> Language:
+    """The pipeline used for every article of a build.
+
+    Args:
+        resources: Loaded ontology folder (gazetteer and patterns).
+        spacy_model: Name or path of an installed spaCy pipeline; None for ``spacy.blank("en")``.
+
+    Raises:
+        InputError: the named model is not installed.
+    """
+    if spacy_model:
+        try:
+            nlp = spacy.load(spacy_model)
+        except OSError as exc:
+            raise InputError(
+                "--spacy-model", f"spaCy pipeline {spacy_model!r} is not installed ({exc.__class__.__name__})"
+            ) from None
+        before = "ner" if "ner" in nlp.pipe_names else None
+        if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+            nlp.add_pipe("kg_sentences", first=True)
+        _add_gazetteer(nlp, resources, before)
+        return nlp
+    nlp = spacy.blank(DEFAULT_LANGUAGE)
+    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    with warnings.catch_warnings():
+        # initialize() warns that the blank pipeline has no vectors; that is expected
+        warnings.simplefilter("ignore")
+        nlp.initialize()  # loads the lookup tables; rulers are added after it, which would clear them
+    _add_gazetteer(nlp, resources, None)
+    nlp.max_length = max(nlp.max_length, 60_000_000)
+    logger.debug("pipeline: %s", nlp.pipe_names)
+    return nlp

@@ -1,0 +1,286 @@
+"""Records -> RDF quads: the only module that creates triples.
+
+Each document's triples go to the named graph whose IRI is the document IRI;
+entity descriptions go to ``{BASE}graph/entities``. The claim layer uses
+``gk:Assertion`` nodes (also ``rdf:Statement``); the direct ("truthy") triple is
+written only for positive, asserted, uncontested claims whose predicate is
+truthy-eligible in gk.ttl (ONTOLOGY.md §4.3).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from . import __version__
+from .iris import claim_hash, entity_id, span_fragment
+from .namespaces import ITSRDF, NIF, SCHEMA, SEM, WD, Namespaces, bind_prefixes
+from .records import Claim, DocumentResult, Entity, Event, Mention, Span, TimeValue
+
+logger = logging.getLogger(__name__)
+
+Quad = tuple[URIRef, URIRef, URIRef, Node]  # (graph, subject, predicate, object)
+_NNI = XSD.nonNegativeInteger
+_PRECISION_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+#: Roles whose values are entity ids; every other role is a literal.
+ENTITY_ROLES = frozenset({"recipient", "relatedEntity", "coAgent", "via", "location", "whole"})
+_DECIMAL_ROLES = frozenset({"quantity"})
+
+
+@dataclass
+class GraphBuilder:
+    """Accumulates quads for a whole build.
+
+    Args:
+        ns: Namespaces of the build's base IRI.
+        truthy: Local names of gk: properties eligible for the truthy layer.
+        run: Version string of the extraction run (code and data versions, no timestamps).
+    """
+
+    ns: Namespaces
+    truthy: frozenset[str]
+    run: str
+    quads: set[Quad] = field(default_factory=set)
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    @property
+    def entity_graph(self) -> URIRef:
+        """IRI of the named graph holding the entity registry."""
+        return URIRef(self.ns.graph["entities"])
+
+    def iri(self, eid: str) -> URIRef:
+        """IRI of an entity id ``{kind}/{slug}``."""
+        return URIRef(self.ns.entity(eid))
+
+    def add_entity(self, entity: Entity) -> URIRef:
+        """Describe an entity once in the registry graph (the first description of an id wins)."""
+        node = self.iri(entity.id)
+        if entity.id in self.entities:
+            return node
+        self.entities[entity.id] = entity
+        g, gk = self.entity_graph, self.ns.gk
+        label = Literal(entity.name, lang="en")
+        self.quads.update({
+            (g, node, RDF.type, gk[entity.cls]),
+            (g, node, SKOS.prefLabel, label),
+            (g, node, RDFS.label, label),
+        })
+        for alias in entity.aliases:
+            if alias != entity.name:
+                self.quads.add((g, node, SKOS.altLabel, Literal(alias, lang="en")))
+        if entity.qid:
+            self.quads.add((g, node, gk.wikidataId, Literal(entity.qid)))
+            self.quads.add((g, node, OWL.sameAs, WD[entity.qid]))
+        return node
+
+    def add_document(self, result: DocumentResult) -> None:
+        """All triples of one article: metadata, context, mentions, claims, events, truthy layer."""
+        art = result.article
+        doc = URIRef(self.ns.doc[art.key])
+        quads = self.quads
+        gk = self.ns.gk
+        ctx = URIRef(f"{doc}{span_fragment(0, len(art.raw))}")
+
+        def add(s: URIRef, p: URIRef, o: Node) -> None:
+            quads.add((doc, s, p, o))
+
+        for t in (SCHEMA.NewsArticle, PROV.Entity):
+            add(doc, RDF.type, t)
+        add(doc, DCTERMS.identifier, Literal(art.doc_id))
+        if art.title:
+            add(doc, SCHEMA.headline, Literal(art.title, lang="en"))
+            add(doc, DCTERMS.title, Literal(art.title, lang="en"))
+        if art.published:
+            add(doc, SCHEMA.datePublished, Literal(art.published, datatype=XSD.date))
+            add(doc, DCTERMS.issued, Literal(art.published, datatype=XSD.date))
+        if art.url:
+            add(doc, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI))
+        for name in art.authors:
+            person = self.iri(entity_id("Person", name))
+            add(doc, SCHEMA.author, person)
+            add(doc, DCTERMS.creator, person)
+        if art.publisher:
+            outlet = self.iri(entity_id("MediaOutlet", art.publisher))
+            add(doc, SCHEMA.publisher, outlet)
+            add(doc, DCTERMS.publisher, outlet)
+        if art.original_publisher:
+            add(doc, gk.originallyPublishedIn, self.iri(entity_id("MediaOutlet", art.original_publisher)))
+        for t in (NIF.Context, NIF.RFC5147String):
+            add(ctx, RDF.type, t)
+        add(ctx, NIF.beginIndex, Literal(0, datatype=_NNI))
+        add(ctx, NIF.endIndex, Literal(len(art.raw), datatype=_NNI))
+        add(ctx, NIF.sourceUrl, doc)
+        add(ctx, NIF.isString, Literal(art.raw))
+        for mention in result.mentions:
+            self._mention(doc, ctx, mention)
+        for event in result.events:
+            self._event(doc, event)
+        for claim in result.claims:
+            self._claim(doc, ctx, art.key, claim)
+
+    def _span(self, doc: URIRef, ctx: URIRef, begin: int, end: int, text: str, cls: URIRef) -> URIRef:
+        node = URIRef(f"{doc}{span_fragment(begin, end)}")
+        self.quads.update({
+            (doc, node, RDF.type, cls),
+            (doc, node, RDF.type, NIF.RFC5147String),
+            (doc, node, NIF.referenceContext, ctx),
+            (doc, node, NIF.beginIndex, Literal(begin, datatype=_NNI)),
+            (doc, node, NIF.endIndex, Literal(end, datatype=_NNI)),
+            (doc, node, NIF.anchorOf, Literal(text)),
+        })
+        return node
+
+    def _mention(self, doc: URIRef, ctx: URIRef, m: Mention) -> None:
+        node = self._span(doc, ctx, m.begin, m.end, m.text, self.ns.gk.Mention)
+        self.quads.add((doc, node, ITSRDF.taIdentRef, self.iri(m.entity_id)))
+        self.quads.add((doc, node, self.ns.gk.mentionKind, self.ns.gk[m.kind]))
+
+    def _time(self, doc: URIRef, node: URIRef, tv: TimeValue) -> None:
+        gk = self.ns.gk
+        if tv.value and tv.precision in _PRECISION_TYPE:
+            self.quads.add((doc, node, gk.pointInTime, Literal(tv.value, datatype=_PRECISION_TYPE[tv.precision])))
+        if tv.earliest:
+            self.quads.add((doc, node, gk.earliestTime, Literal(tv.earliest, datatype=XSD.date)))
+        if tv.latest:
+            self.quads.add((doc, node, gk.latestTime, Literal(tv.latest, datatype=XSD.date)))
+        self.quads.add((doc, node, gk.timeText, Literal(tv.text)))
+        if tv.resolution:
+            self.quads.add((doc, node, gk.timeResolution, Literal(tv.resolution)))
+
+    def _event(self, doc: URIRef, event: Event) -> None:
+        gk = self.ns.gk
+        node = self.iri(event.id)
+        label = Literal(event.label, lang="en")
+        self.quads.update({
+            (doc, node, RDF.type, gk.Event),
+            (doc, node, SKOS.prefLabel, label),
+            (doc, node, RDFS.label, label),
+            (doc, node, SEM.eventType, URIRef(self.ns.cameo[event.cameo])),
+        })
+        for participant in event.participants:
+            self.quads.add((doc, node, gk.participant, self.iri(participant)))
+        if event.time:
+            self._time(doc, node, event.time)
+
+    def _claim(self, doc: URIRef, ctx: URIRef, key: str, c: Claim) -> None:
+        gk = self.ns.gk
+        s, p, o = self.iri(c.subject), gk[c.predicate], self.iri(c.object)
+        h = claim_hash([str(s), str(p), o.n3(), c.polarity, c.modality, c.attributed_to or "",
+                        str(c.evidence.begin), str(c.evidence.end)])
+        node = URIRef(self.ns.assertion[f"{key}-{h}"])
+        evidence = self._span(doc, ctx, c.evidence.begin, c.evidence.end, c.evidence.text, NIF.Sentence)
+        quads = {
+            (doc, node, RDF.type, gk.Assertion),
+            (doc, node, RDF.type, RDF.Statement),
+            (doc, node, RDF.subject, s),
+            (doc, node, RDF.predicate, p),
+            (doc, node, RDF.object, o),
+            (doc, node, gk.polarity, gk[c.polarity]),
+            (doc, node, gk.modality, gk[c.modality]),
+            (doc, node, gk.relationText, Literal(c.relation_text)),
+            (doc, node, gk.evidence, evidence),
+            (doc, node, gk.confidence, Literal(Decimal(str(round(c.confidence, 3))), datatype=XSD.decimal)),
+            (doc, node, PROV.wasDerivedFrom, doc),
+            (doc, node, PROV.wasGeneratedBy, URIRef(f"{self.ns.base}run/{self.run}")),
+        }
+        if c.attributed_to:
+            quads.add((doc, node, gk.attributedTo, self.iri(c.attributed_to)))
+        if c.attributed_text:
+            quads.add((doc, node, gk.attributedToText, Literal(c.attributed_text)))
+        if c.cameo:
+            quads.add((doc, node, gk.cameoCode, URIRef(self.ns.cameo[c.cameo])))
+        if c.contested:
+            quads.add((doc, node, gk.contested, Literal(True)))
+        for role, value in c.roles:
+            if role in ENTITY_ROLES:
+                quads.add((doc, node, gk[role], self.iri(value)))
+            elif role in _DECIMAL_ROLES:
+                quads.add((doc, node, gk[role], Literal(Decimal(value), datatype=XSD.decimal)))
+            elif role == "reportsEvent":
+                quads.add((doc, node, gk.reportsEvent, self.iri(value)))
+            else:
+                quads.add((doc, node, gk[role], Literal(value)))
+        self.quads.update(quads)
+        if c.time:
+            self._time(doc, node, c.time)
+        if is_truthy(c, self.truthy):
+            self.quads.add((doc, s, p, o))
+
+
+def is_truthy(claim: Claim, eligible: frozenset[str]) -> bool:
+    """The truthy-layer rule of CONTRACT.md: positive, asserted, uncontested, eligible predicate.
+
+    >>> c = Claim("place/a", "memberOf", "organization/b", "Positive", "Asserted", "is a member of", Span(0, 1, "x"))
+    >>> is_truthy(c, frozenset({"memberOf"}))
+    True
+    >>> from dataclasses import replace
+    >>> is_truthy(replace(c, modality="Reported"), frozenset({"memberOf"}))
+    False
+    >>> is_truthy(replace(c, predicate="relatedTo"), frozenset({"memberOf", "relatedTo"}))
+    False
+    """
+    return (
+        claim.polarity == "Positive"
+        and claim.modality == "Asserted"
+        and not claim.contested
+        and claim.predicate != "relatedTo"
+        and claim.predicate in eligible
+        and claim.subject != claim.object
+    )
+
+
+def build_quads(
+    results: Iterable[DocumentResult],
+    entities: dict[str, Entity],
+    ns: Namespaces,
+    truthy: frozenset[str],
+    run: str,
+) -> GraphBuilder:
+    """Quads for a whole build: the entity table, then each document (the result is order-free)."""
+    builder = GraphBuilder(ns=ns, truthy=truthy, run=run)
+    for eid in sorted(entities):
+        builder.add_entity(entities[eid])
+    for result in results:
+        builder.add_document(result)
+    return builder
+
+
+def to_dataset(quads: Iterable[Quad], ns: Namespaces) -> Dataset:
+    """An rdflib Dataset (default graph = union) holding the quads."""
+    ds = Dataset(default_union=True)
+    bind_prefixes(ds, ns)
+    for g, s, p, o in quads:
+        ds.add((s, p, o, URIRef(g)))
+    return ds
+
+
+def to_graph(quads: Iterable[Quad], ns: Namespaces) -> Graph:
+    """An rdflib Graph of the union of the quads' triples."""
+    graph = Graph()
+    bind_prefixes(graph, ns)
+    for _, s, p, o in quads:
+        graph.add((s, p, o))
+    return graph
+
+
+def run_id() -> str:
+    """Version part of the extraction-run IRI."""
+    return f"kg-{__version__}"
+
+
+def iter_sorted(quads: Iterable[Quad]) -> Iterator[Quad]:
+    """Quads in a canonical order: graph, subject, rdf:type first, predicate, object."""
+    def key(q: Quad) -> tuple[str, str, int, str, str]:
+        g, s, p, o = q
+        return (str(g), str(s), 0 if p == RDF.type else 1, str(p), o.n3())
+
+    return iter(sorted(quads, key=key))
+
+
+__all__ = ["GraphBuilder", "Quad", "Span", "build_quads", "is_truthy", "to_dataset", "to_graph"]

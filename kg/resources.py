@@ -1,0 +1,282 @@
+"""The only reader of ontology/: the gazetteer registry, pattern files and named queries.
+
+Everything is validated on load; errors name the file and the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import OntologyError, PatternError
+from .iris import CLASS_KIND, is_slug, kind_of, slugify
+
+logger = logging.getLogger(__name__)
+
+#: The gk: namespace as written in ontology/*.ttl (the build may use another base IRI).
+GK_NS_IN_FILES = "https://geokg.example/ont#"
+
+#: Registry fields whose strings are matched, and the mention kind each gives.
+SURFACE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("official_name", "Name"),
+    ("aliases", "Name"),
+    ("short_names", "Name"),
+    ("abbreviations", "Abbreviation"),
+    ("demonyms", "Adjectival"),
+    ("seats", "Metonym"),
+)
+_KNOWN_FIELDS = {f for f, _ in SURFACE_FIELDS} | {
+    "id", "type", "slug", "qid", "capital", "capital_of", "metonym_for", "offices", "note",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """A post held by a person: ``title`` of ``of`` (an entity id) between two years."""
+
+    title: str
+    of: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEntry:
+    """One canonical entity of the gazetteer."""
+
+    id: str
+    name: str
+    type: str
+    qid: str | None = None
+    official_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    short_names: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    seats: tuple[str, ...] = ()
+    capital: str | None = None
+    capital_of: str | None = None
+    metonym_for: str | None = None
+    offices: tuple[Office, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """True alternative names (``skos:altLabel``): official name, aliases, abbreviations."""
+        alts = {a for a in (self.official_name, *self.aliases, *self.abbreviations) if a}
+        alts.discard(self.name)
+        return tuple(sorted(alts))
+
+    @property
+    def polity(self) -> str | None:
+        """The polity a city name can stand for (metonymy), if any."""
+        return self.metonym_for or self.capital_of
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All gazetteer entries, with the surface index used to type mentions."""
+
+    entries: dict[str, RegistryEntry]
+    surfaces: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def get(self, entity_id: str) -> RegistryEntry | None:
+        """The entry for an id, or None."""
+        return self.entries.get(entity_id)
+
+    def mention_kind(self, entity_id: str, text: str) -> str:
+        """Mention kind of ``text`` as a surface of ``entity_id`` (Name if unlisted)."""
+        return self.surfaces.get((entity_id, text), "Name")
+
+    def ruler_patterns(self) -> list[dict[str, str]]:
+        """EntityRuler/SpanRuler phrase rows ``{"label", "pattern", "id"}``, sorted."""
+        rows = {(self.entries[eid].type, text, eid) for (eid, text) in self.surfaces}
+        return [{"label": lab, "pattern": pat, "id": eid} for lab, pat, eid in sorted(rows)]
+
+
+def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("//"):
+                continue
+            try:
+                row = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise PatternError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise PatternError(f"{path}:{lineno}: expected a JSON object")
+            yield lineno, row
+
+
+def _strings(where: str, row: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = row.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PatternError(f"{where}: '{key}' must be a string or a list of non-empty strings")
+    return tuple(value)
+
+
+def _entry(where: str, row: dict[str, Any]) -> RegistryEntry:
+    for key in ("id", "name", "type"):
+        if not isinstance(row.get(key), str) or not row[key]:
+            raise PatternError(f"{where}: missing '{key}'")
+    unknown = set(row) - _KNOWN_FIELDS
+    if unknown:
+        raise PatternError(f"{where}: unknown field(s) {sorted(unknown)}; see ontology/gazetteer/README.md")
+    if row["type"] not in CLASS_KIND:
+        raise PatternError(f"{where}: unknown type {row['type']!r}; expected one of {sorted(CLASS_KIND)}")
+    slug = row.get("slug") or slugify(row["name"])
+    if not is_slug(slug):
+        raise PatternError(f"{where}: slug {slug!r} is not of the form [a-z0-9]+(-[a-z0-9]+)*")
+    expected = f"{kind_of(row['type'])}/{slug}"
+    if row["id"] != expected:
+        raise PatternError(f"{where}: id {row['id']!r} should be {expected!r} (kind from type, slug from name)")
+    qid = row.get("qid")
+    if qid is not None and not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
+        raise PatternError(f"{where}: qid {qid!r} is not a Wikidata item id like Q184")
+    offices = []
+    for off in row.get("offices") or []:
+        if not isinstance(off, dict) or not off.get("title") or not off.get("of"):
+            raise PatternError(f"{where}: each office needs 'title' and 'of'")
+        offices.append(Office(off["title"], off["of"], off.get("from"), off.get("to")))
+    return RegistryEntry(
+        id=row["id"], name=row["name"], type=row["type"], qid=qid,
+        official_name=row.get("official_name"),
+        aliases=_strings(where, row, "aliases"), abbreviations=_strings(where, row, "abbreviations"),
+        short_names=_strings(where, row, "short_names"), demonyms=_strings(where, row, "demonyms"),
+        seats=_strings(where, row, "seats"), capital=row.get("capital"), capital_of=row.get("capital_of"),
+        metonym_for=row.get("metonym_for"), offices=tuple(offices),
+    )
+
+
+def _surface_variants(text: str) -> list[str]:
+    """A name and its sentence-initial variant ("the West" -> "The West")."""
+    out = [text]
+    if text[:1].islower():
+        out.append(text[:1].upper() + text[1:])
+    return out
+
+
+def load_registry(gazetteer_dir: Path) -> Registry:
+    """Read and validate every ``*.jsonl`` registry file in ``gazetteer_dir``.
+
+    Raises:
+        OntologyError: a row is malformed, two rows share an id (a slug clash), or a
+            reference (capital, capital_of, metonym_for, office) points nowhere.
+    """
+    files = sorted(gazetteer_dir.glob("*.jsonl"))
+    if not files:
+        raise OntologyError(f"{gazetteer_dir}: no gazetteer files (*.jsonl)")
+    entries: dict[str, RegistryEntry] = {}
+    origin: dict[str, str] = {}
+    for path in files:
+        for lineno, row in _iter_jsonl(path):
+            where = f"{path}:{lineno}"
+            entry = _entry(where, row)
+            if entry.id in entries:
+                raise OntologyError(
+                    f"{where}: id {entry.id!r} is already defined at {origin[entry.id]}; two entities "
+                    "may not share an IRI: give one of them an explicit 'slug'"
+                )
+            entries[entry.id] = entry
+            origin[entry.id] = where
+    surfaces: dict[tuple[str, str], str] = {}
+    for entry in entries.values():
+        for ref in (entry.capital, entry.capital_of, entry.metonym_for, *(o.of for o in entry.offices)):
+            if ref and ref not in entries:
+                raise OntologyError(f"{origin[entry.id]}: reference {ref!r} is not a registry id")
+        for fld, kind in SURFACE_FIELDS:
+            value = getattr(entry, fld)
+            for text in (value,) if isinstance(value, str) else value or ():
+                for variant in _surface_variants(text):
+                    # the first kind listed wins (a name stays a Name even if also an alias)
+                    surfaces.setdefault((entry.id, variant), kind)
+    return Registry(entries=entries, surfaces=surfaces)
+
+
+def load_pattern_rows(path: Path) -> list[dict[str, Any]]:
+    """Rows of a pattern file (spaCy Matcher/SpanRuler format plus our own keys)."""
+    return [row for _, row in _iter_jsonl(path)]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything loaded from an ontology folder."""
+
+    root: Path
+    registry: Registry
+    patterns: dict[str, list[dict[str, Any]]]
+    version: str
+    truthy: frozenset[str]
+
+    def pattern_rows(self, name: str) -> list[dict[str, Any]]:
+        """Rows of ``ontology/patterns/{name}.jsonl`` (empty if the file is absent)."""
+        return self.patterns.get(name, [])
+
+    @property
+    def ontology_files(self) -> list[Path]:
+        """The Turtle files of the ontology (gk.ttl first)."""
+        return [self.root / n for n in ("gk.ttl", "gk-align.ttl", "shapes.ttl", "cameo.ttl")]
+
+
+def _data_version(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".jsonl", ".ttl", ".rq"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def truthy_properties(gk_ttl: Path, gk_ns: str) -> frozenset[str]:
+    """Local names of gk: properties that carry, or inherit, ``gk:truthyEligible true``."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    graph = Graph()
+    try:
+        graph.parse(gk_ttl, format="turtle")
+    except Exception as exc:  # rdflib raises several parser exception types
+        raise OntologyError(f"{gk_ttl}: cannot parse ({exc})") from exc
+    flag = URIRef(gk_ns + "truthyEligible")
+    eligible = {s for s, o in graph.subject_objects(flag) if o == Literal(True)}
+    changed = True
+    while changed:
+        extra = {s for s, o in graph.subject_objects(RDFS.subPropertyOf) if o in eligible and s not in eligible}
+        eligible |= extra
+        changed = bool(extra)
+    return frozenset(str(s)[len(gk_ns):] for s in eligible if str(s).startswith(gk_ns)) - {"relatedTo"}
+
+
+@lru_cache(maxsize=4)
+def load_resources(root: Path) -> Resources:
+    """Load and validate the ontology folder (cached per path).
+
+    Args:
+        root: The ontology folder (``ontology/`` of the repository by default).
+    """
+    if not (root / "gk.ttl").is_file():
+        raise OntologyError(f"{root}: not an ontology folder (gk.ttl is missing)")
+    registry = load_registry(root / "gazetteer")
+    patterns = {p.stem: load_pattern_rows(p) for p in sorted((root / "patterns").glob("*.jsonl"))}
+    logger.debug("loaded %d registry entries from %s", len(registry.entries), root)
+    truthy = truthy_properties(root / "gk.ttl", GK_NS_IN_FILES)
+    return Resources(root=root, registry=registry, patterns=patterns, version=_data_version(root), truthy=truthy)
+
+
+def load_query(root: Path, name: str) -> str:
+    """Text of the named query ``ontology/queries/{name}.rq``."""
+    path = root / "queries" / f"{name}.rq"
+    if not path.is_file():
+        known = sorted(p.stem for p in (root / "queries").glob("*.rq"))
+        raise OntologyError(f"no query named {name!r}; known: {', '.join(known) or 'none'}")
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,127 @@
+"""Records -> RDF: IRIs, NIF offsets, the claim layer and the truthy-layer rule."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg.export.serialize import nquads_bytes, turtle_bytes
+from kg.namespaces import NIF, make_namespaces
+from kg.rdf import build_quads, to_graph
+from kg.records import Article, Claim, DocumentResult, Entity, Mention, OffsetMap, Span, TimeValue
+from kg.resources import truthy_properties
+
+from .conftest import ONTOLOGY
+
+BASE = "https://geokg.example/"
+GK = BASE + "ont#"
+RAW = "Minsk said Belarus is a member of the CSTO. Belarus does not recognize Crimea as Russian."
+
+
+def _article() -> Article:
+    return Article(doc_id="001_00000000000000aa", key="00000000000000aa", source="t.txt", raw=RAW, text=RAW,
+                   offsets=OffsetMap.identity(len(RAW)), title="A test", authors=("Jan Novak",),
+                   publisher="Test Wire", published="2020-08-17")
+
+
+def _span(text: str, sub: str) -> Span:
+    b = text.index(sub)
+    return Span(b, b + len(sub), sub)
+
+
+def _result() -> tuple[DocumentResult, dict[str, Entity]]:
+    art = _article()
+    s1 = _span(RAW, "Minsk said Belarus is a member of the CSTO.")
+    s2 = _span(RAW, "Belarus does not recognize Crimea as Russian.")
+    mentions = (
+        Mention(0, 5, "Minsk", "place/belarus", "Metonym", (s1.begin, s1.end)),
+        Mention(11, 18, "Belarus", "place/belarus", "Name", (s1.begin, s1.end)),
+    )
+    ents = {
+        "place/belarus": Entity("place/belarus", "Belarus", "Country", ("Republic of Belarus",), "Q184"),
+        "place/crimea": Entity("place/crimea", "Crimea", "Territory"),
+        "organization/collective-security-treaty-organization": Entity(
+            "organization/collective-security-treaty-organization", "Collective Security Treaty Organization",
+            "MilitaryAlliance", ("CSTO",)),
+        "person/jan-novak": Entity("person/jan-novak", "Jan Novak", "Person"),
+        "organization/test-wire": Entity("organization/test-wire", "Test Wire", "MediaOutlet"),
+    }
+    claims = (
+        Claim("place/belarus", "memberOf", "organization/collective-security-treaty-organization",
+              "Positive", "Asserted", "is a member of", s1, 0.9,
+              time=TimeValue("2020-08", "month", "in August")),
+        Claim("place/belarus", "recognizes", "place/crimea", "Negative", "Asserted", "does not recognize", s2,
+              0.8, roles=(("whole", "place/belarus"),)),
+        Claim("place/belarus", "memberOf", "place/crimea", "Positive", "Reported", "said", s1, 0.5,
+              attributed_to="place/belarus"),
+    )
+    return DocumentResult(art, mentions, tuple(ents.values()), claims, sentences=(s1, s2)), ents
+
+
+@pytest.fixture(scope="module")
+def built():
+    truthy = truthy_properties(ONTOLOGY / "gk.ttl", GK)
+    result, ents = _result()
+    ns = make_namespaces(BASE)
+    return build_quads([result], ents, ns, truthy, "kg-test"), ns
+
+
+def test_truthy_layer_only_for_positive_asserted_claims(built):
+    builder, ns = built
+    g = to_graph(builder.quads, ns)
+    belarus, cst = URIRef(BASE + "id/place/belarus"), URIRef(BASE + "id/place/crimea")
+    csto = URIRef(BASE + "id/organization/collective-security-treaty-organization")
+    assert (belarus, URIRef(GK + "memberOf"), csto) in g
+    assert (belarus, URIRef(GK + "recognizes"), cst) not in g  # negated
+    assert (belarus, URIRef(GK + "memberOf"), cst) not in g  # reported
+    assert len(list(g.subjects(RDF.type, URIRef(GK + "Assertion")))) == 3
+
+
+def test_mentions_carry_raw_offsets_and_anchor(built):
+    builder, ns = built
+    g = to_graph(builder.quads, ns)
+    for m in g.subjects(RDF.type, URIRef(GK + "Mention")):
+        b = int(g.value(m, NIF.beginIndex))
+        e = int(g.value(m, NIF.endIndex))
+        assert str(g.value(m, NIF.anchorOf)) == RAW[b:e]
+        assert str(m).endswith(f"#char={b},{e}")
+        assert g.value(m, NIF.beginIndex).datatype == XSD.nonNegativeInteger
+
+
+def test_claim_time_and_confidence_are_typed(built):
+    builder, ns = built
+    g = to_graph(builder.quads, ns)
+    times = list(g.objects(None, URIRef(GK + "pointInTime")))
+    assert times == [Literal("2020-08", datatype=XSD.gYearMonth)]
+    assert {o.datatype for o in g.objects(None, URIRef(GK + "confidence"))} == {XSD.decimal}
+
+
+def test_entity_registry_graph_and_document_graph(built):
+    builder, _ = built
+    graphs = {str(q[0]) for q in builder.quads}
+    assert graphs == {BASE + "graph/entities", BASE + "doc/00000000000000aa"}
+    ent_quads = [q for q in builder.quads if str(q[0]).endswith("graph/entities")]
+    assert all(str(q[1]).startswith(BASE + "id/") for q in ent_quads)
+
+
+def test_serialisations_parse_strictly_and_agree(built):
+    builder, ns = built
+    ttl = turtle_bytes(builder.quads, ns)
+    nq = nquads_bytes(builder.quads)
+    triples = {(t.subject, t.predicate, t.object) for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE)}
+    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    assert triples == {(q.subject, q.predicate, q.object) for q in quads}
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    assert b"https://schema.org" not in ttl
+    assert ttl == turtle_bytes(set(builder.quads), ns)
+
+
+def test_claim_iri_is_content_hash(built):
+    builder, ns = built
+    again = build_quads([_result()[0]], _result()[1], ns, truthy_properties(ONTOLOGY / "gk.ttl", GK), "kg-test")
+    assert again.quads == builder.quads
+    assertions = {str(q[1]) for q in builder.quads if q[2] == RDF.type and str(q[3]) == GK + "Assertion"}
+    assert all(a.startswith(BASE + "assertion/00000000000000aa-") and len(a.rsplit("-", 1)[1]) == 12
+               for a in assertions)
