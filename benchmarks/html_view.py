@@ -107,7 +107,14 @@ def synthetic_graph(n: int, seed: int = 1) -> Graph:
 def chromium_first_draw(chromium: str, url: str, timeout: float = 600.0) -> tuple[float | None, float]:
     """Wall seconds from launch to the page's ``KG_FIRST_DRAW`` console line (None if never), and to exit."""
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=20000", "--dump-dom", url]
+        cmd = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            url,
+        ]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
         seen: list[float] = []
@@ -163,9 +170,9 @@ def main() -> int:
             physics = len(shown.nodes) <= 500
             data = page_data(shown, title="bench", physics=physics, positions=None if physics else layout(shown))
             dumps_s = median_time(lambda data=data: json.dumps(data, sort_keys=True), args.rounds)
-            project_s = median_time(lambda: project(g), args.rounds)
+            project_s = median_time(lambda g=g: project(g), args.rounds)
             layout_s = 0.0 if physics else median_time(lambda shown=shown: layout(shown), args.rounds)
-            render_s = median_time(lambda mn=max_nodes: render_html(g, title="bench", max_nodes=mn), args.rounds)
+            render_s = median_time(lambda g=g, mn=max_nodes: render_html(g, title="bench", max_nodes=mn), args.rounds)
             html = render_projection(proj, title=f"bench {n}", max_nodes=max_nodes)
             page = args.out / f"view_{n}_{max_nodes}.html"
             page.write_text(html, encoding="utf-8")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .iris import entity_id
 from .records import DocumentResult, Entity
 
 _NAME_KINDS = {"name", "abbreviation"}
@@ -103,6 +104,14 @@ def score_entities(result: DocumentResult, table: dict[str, Entity], gold_doc: d
         mentions.setdefault(m.entity_id, []).append((m.begin, m.end))
         if m.kind in {"Name", "Abbreviation"}:
             texts.setdefault(m.entity_id, set()).add(_norm(m.text))
+    # the document's authors and publishers are entities of it even when only the header names them
+    art = result.article
+    for cls, name in [("Person", a) for a in art.authors] + [
+        ("MediaOutlet", p) for p in (art.publisher, art.original_publisher) if p
+    ]:
+        eid = entity_id(cls, name)
+        mentions.setdefault(eid, [])
+        texts.setdefault(eid, set()).add(_norm(name))
     preds = [table[eid] for eid in sorted(mentions) if eid in table]
     gold = list(gold_doc.get("entities", []))
     matched_gold: set[str] = set()

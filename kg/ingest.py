@@ -58,16 +58,17 @@ _DATE_FORMS = (
     re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"),
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BYLINE = re.compile(r"^(?:by|written by|authors?|articles by)\s*:?\s+(?P<names>.+)$", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|authors?|articles by)\s*:?\s+(?P<names>[^|\u00b7\u2022\u2013\u2014]+?)"
+                     r"(?:\s*[|\u00b7\u2022\u2013\u2014]\s*(?P<rest>.+))?$", re.I)
 _DATED = re.compile(r"^(?:published|posted|date|updated|first published)(?:\s+on)?\s*:?\s+(?P<date>.+)$",
                     re.I)
 _DATELINE = re.compile(r"^(?P<pub>[^\W\d].{1,79}?)\s*[,|\u2013\u2014-]\s*(?P<date>.+)$")
 _TAGLINE = re.compile(r"^(?:region|theme|topics?|tags?|categor(?:y|ies)|section|filed under|keywords)\s*:",
                       re.I)
-_ORIGIN = re.compile(
-    r"(?:originally|first) published (?:in|on|by|at)\s+(?:the\s+)?(?P<pub>[^\n.]+?)\s*(?:\.|$)", re.I | re.M
-)
+_ORIGIN = re.compile(r"^[ \t]*(?:this (?:article|piece|essay|story) (?:was|is) )?(?:originally|first) published "
+                     r"(?:in|on|by|at)\s+(?:the\s+)?(?P<pub>[^\n.]+?)\s*(?:\.|$)", re.I | re.M)
 _FOOTER_AUTHOR = re.compile(r"^[ \t]*(?:articles by|author)\s*:\s*(?P<names>[^\n]+?)\s*$", re.I | re.M)
+_PARA_END = re.compile(r"[ \t\r]*(?:\n[ \t\r]*(?:\n|$)|$)")
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b)\s*")
 _PARTICLES = frozenset(("de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "ibn", "al"))
 #: Words that never occur in a person's name line (function words, publisher words).
@@ -158,13 +159,14 @@ def _header_kind(line: str, h: _Header) -> bool:
     if (m := _DATED.match(line)) and (date := parse_date(m["date"])):
         h.published = h.published or date
         return True
-    if (m := _ORIGIN.match(line)) or (m := _ORIGIN.match(line.removeprefix("This article was "))):
+    if m := _ORIGIN.match(line):
         h.original_publisher = h.original_publisher or m["pub"].strip()
         return True
     if (m := _BYLINE.match(line)) and len(line) < 120:
         names = [n for n in _split_names(m["names"]) if _is_name(n)]
         if names:
             h.authors = h.authors or names
+            h.published = h.published or parse_date(m["rest"] or "")
             return True
     m = _DATELINE.match(line)
     if m and (date := parse_date(m["date"])) and not parse_date(m["pub"]) and len(m["pub"].split()) <= 6:
@@ -198,14 +200,16 @@ def _analyse_header(text: str) -> _Header:
             prev_title = False
             continue
         nxt = next((t for _, _, t in lines[i + 1 :]), "")
+        # a name counts as a byline only on a line of its own, not as the start of a wrapped paragraph
+        alone = _is_name(line) and bool(_PARA_END.match(text, e) or _header_kind(nxt, _Header()))
         title_next = len(nxt.split()) >= 3 and not (nxt.endswith(".") or _is_name(nxt) or _is_body(nxt))
-        if h.title is None and _is_name(line) and title_next and not _header_kind(nxt, _Header()):
+        if h.title is None and alone and title_next and not _header_kind(nxt, _Header()):
             h.authors = h.authors or [line]  # a name right before the title
             h.skip.append((s, e))
             continue
         if h.title is None:
             h.title, h.title_end, prev_title = line, e, True
-        elif prev_title and not h.authors and _is_name(line):  # a name right after the title
+        elif prev_title and not h.authors and alone:  # a name right after the title
             h.authors = [line]
             h.skip.append((s, e))
             prev_title = False
@@ -242,7 +246,10 @@ def parse_article(
     meta = {k: v for k, v in (meta or {}).items() if v}
     page: dict[str, str] = {}
     if fmt == "html":
-        text, offsets, page = html_to_text(raw)
+        try:
+            text, offsets, page = html_to_text(raw)
+        except ValueError as exc:
+            raise InputError(source, f"{exc}; fix the page or save its text as .txt") from None
         head = _analyse_header(text)
     else:
         text1, map1 = clean_markup(raw, markdown=fmt == "md")
@@ -515,7 +522,7 @@ def read_articles(
         for article in _iter_file(path, fail):
             first = seen.setdefault(article.key, article.source)
             if first != article.source:
-                note = f"duplicate of {first} (same article, key {article.key}); skipped"
+                note = f"duplicate of {first} (same article, key {article.key})"
                 logger.warning("%s: %s", article.source, note)
                 if problems is not None:
                     problems.append((article.source, note))

@@ -16,6 +16,7 @@ site boilerplate in a clean text.
 from __future__ import annotations
 
 import html
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -148,7 +149,7 @@ def transfer(builder: TextBuilder, text: str, omap: OffsetMap, begin: int, end: 
         end: End of the range (exclusive).
     """
     segs = omap.segments
-    i = max(bisect_right([s[0] for s in segs], begin) - 1, 0)
+    i = max(bisect_right(segs, (begin, math.inf)) - 1, 0)
     raw = builder.raw
     while i < len(segs) and segs[i][0] < end:
         cs, ce, rs, re_ = segs[i]
@@ -325,13 +326,13 @@ class _HTMLExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._unit("break", pos, end)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: D102
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, tag in _VOID_TAGS)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: D102
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, True)
 
-    def handle_endtag(self, tag: str) -> None:  # noqa: D102
+    def handle_endtag(self, tag: str) -> None:
         pos = self._pos()
         m = _ENDTAG.match(self.raw, pos)
         end = m.end() if m else pos + len(tag) + 3
@@ -350,7 +351,7 @@ class _HTMLExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._unit("break", pos, end)
 
-    def handle_data(self, data: str) -> None:  # noqa: D102
+    def handle_data(self, data: str) -> None:
         for _, _, parts in self._caps:
             parts.append(data)
         pos = self._pos()
@@ -370,10 +371,10 @@ class _HTMLExtractor(HTMLParser):
         else:
             self._unit("text", pos, end)
 
-    def handle_entityref(self, name: str) -> None:  # noqa: D102
+    def handle_entityref(self, name: str) -> None:
         self._ref("&", name)
 
-    def handle_charref(self, name: str) -> None:  # noqa: D102
+    def handle_charref(self, name: str) -> None:
         self._ref("&#", name)
 
 
@@ -391,13 +392,19 @@ def html_to_text(raw: str) -> tuple[str, OffsetMap, dict[str, str]]:
         ``(text, offsets, meta)``; ``meta`` may hold ``title``, ``h1``, ``og_title``,
         ``author``, ``author_text``, ``date``, ``time``, ``publisher`` and ``url``.
 
+    Raises:
+        ValueError: The page cannot be parsed.
+
     >>> text, _, meta = html_to_text("<title>T</title><nav>Home</nav><p>A &amp; B</p><p>C</p>")
     >>> text, meta["title"]
     ('A & B\\n\\nC', 'T')
     """
     parser = _HTMLExtractor(raw)
-    parser.feed(raw)
-    parser.close()
+    try:
+        parser.feed(raw)
+        parser.close()
+    except AssertionError as exc:  # html.parser's reaction to a bogus <![...]> section
+        raise ValueError(f"malformed HTML: {exc}") from None
     units = parser.units
     if any(u[4] and (u[0] == "char" or raw[u[1] : u[2]].strip()) for u in units):
         units = [u for u in units if u[4]]
@@ -447,8 +454,8 @@ def text_lines(text: str, begin: int = 0) -> Iterator[tuple[int, int, str]]:
 def merge_spans(text: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Sort spans and merge those that overlap or are separated only by whitespace.
 
-    >>> merge_spans("ab  cd ef", [(7, 9), (0, 2), (4, 6)])
-    ((0, 6), (7, 9))
+    >>> merge_spans("ab  cd ef", [(7, 9), (0, 2), (4, 5)])
+    ((0, 5), (7, 9))
     """
     out: list[list[int]] = []
     for s, e in sorted(spans):
@@ -473,7 +480,7 @@ def boilerplate_spans(
 
     Marks lines that start with a :data:`LINE_CUES` cue (a :data:`BLOCK_START_CUES` cue
     in the second half of the text marks everything after it), separator lines,
-    e-mail/URL-only lines, legal notices, paragraphs that occur twice, author bios
+    e-mail/URL-only lines, legal notices, repeated paragraphs, author bios
     ("<author> is ...") after boilerplate or at the very end, and a trailing signature
     block (an author's name alone followed by short role lines).
 
@@ -488,9 +495,14 @@ def boilerplate_spans(
     lines = list(text_lines(text, body_start))
     half = len(text) // 2
     counts = Counter(" ".join(t.split()) for _, _, t in lines if len(t) >= 40)
+    first_seen: dict[str, int] = {}
     out: list[tuple[int, int]] = []
     seen_boilerplate = False
     for i, (s, e, line) in enumerate(lines):
+        norm = " ".join(line.split())
+        first = first_seen.setdefault(norm, s)
+        # a repeated paragraph is a bio or a notice; in the first half keep its first copy (a pull quote)
+        repeated = counts[norm] > 1 and (first >= half or s > first)
         kind = _cue(line)
         if kind == "block_start" and s >= half:
             out.append((s, len(text.rstrip())))
@@ -504,7 +516,7 @@ def boilerplate_spans(
             or bio
             or _SEPARATOR.match(line)
             or _URL_ONLY.match(line)
-            or counts[" ".join(line.split())] > 1
+            or repeated
             or (s >= half and any(p in low for p in NOTICE_PHRASES))
         ):
             out.append((s, e))

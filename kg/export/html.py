@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import re
-import tempfile
+from collections import deque
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from rdflib import Graph
 
 from kg.config import DEFAULT_MAX_NODES
 from kg.errors import ExportError
+from kg.export.atomic import write_atomic
 from kg.export.projection import Edge, Node, Projection, degrees, project, readable, truncate
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ PHYSICS_MAX_NODES = 500
 #: Stabilisation iterations before the first draw (PERFORMANCE.md §5c: 1,000 is ~40 s at 500 nodes).
 STABILIZATION_ITERATIONS = 200
 #: The force-directed layout covers this many top-degree nodes; the rest sit beside a neighbour.
-LAYOUT_CORE_NODES = 1200
+LAYOUT_CORE_NODES = 2000
 LAYOUT_ITERATIONS = 50
 LAYOUT_SEED = 1
 #: Pixel distance between neighbours in a precomputed layout.
@@ -51,6 +52,7 @@ VIS_VERSION = "9.1.2"
 TEMPLATE_NAME = "graph.html.j2"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 _CSP_PLACEHOLDER = "__KG_SCRIPT_HASHES__"
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _SCRIPT_BODY = re.compile(r"<script>(.*?)</script>", re.S)
 
 #: gk: class → (colour, vis shape). Unknown classes get a colour from ``_FALLBACK_COLOURS``.
@@ -113,23 +115,9 @@ def write_html(graph: Graph, path: str | os.PathLike[str], **kw: Any) -> None:
     Raises:
         ExportError: The file could not be written.
     """
-    html = render_html(graph, **kw)
-    target = Path(path)
-    tmp: str | None = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the page is meant to be shared
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write the HTML view ({exc})") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-    logger.info("wrote %s (%d bytes)", target, len(html.encode("utf-8")))
+    data = render_html(graph, **kw).encode("utf-8")
+    write_atomic(Path(path), lambda fh: fh.write(data))
+    logger.info("wrote %s (%d bytes)", path, len(data))
 
 
 def render_projection(projection: Projection, *, title: str = DEFAULT_TITLE, max_nodes: int = DEFAULT_MAX_NODES) -> str:
@@ -290,10 +278,13 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def layout(p: Projection) -> dict[str, tuple[float, float]]:
-    """Deterministic pixel positions: force-directed for the top nodes, neighbours beside them.
+    """Deterministic pixel positions: force-directed for the top nodes, the rest beside a neighbour.
 
-    networkx's ``spring_layout`` needs scipy above 500 nodes and is O(N²) in Python loops there, so
-    this is a vectorised Fruchterman-Reingold (numpy) on at most ``LAYOUT_CORE_NODES`` nodes.
+    networkx's ``spring_layout`` needs scipy above 500 nodes (not a dependency) and is O(N²) per
+    iteration anyway, so this runs a vectorised Fruchterman-Reingold (numpy, fixed seed) on the
+    ``LAYOUT_CORE_NODES`` nodes of highest degree. Every other node is placed by breadth-first search
+    on a small golden-angle spiral around the neighbour that reached it first; nodes with no path to
+    the core seed new clusters on a spiral outside everything else.
     """
     deg = degrees(p.edges)
     order = sorted((n.iri for n in p.nodes), key=lambda iri: (-deg[iri], iri))
@@ -302,35 +293,37 @@ def layout(p: Projection) -> dict[str, tuple[float, float]]:
         if e.source != e.target:
             neighbours[e.source].append(e.target)
             neighbours[e.target].append(e.source)
-    core = order[:LAYOUT_CORE_NODES]
+    core = [iri for iri in order if deg[iri] > 0][:LAYOUT_CORE_NODES]
     index = {iri: i for i, iri in enumerate(core)}
-    pairs = sorted({tuple(sorted((index[a], index[b]))) for a in core for b in neighbours[a] if b in index})
-    pos = _force_layout(len(core), pairs)
-    placed: dict[str, tuple[float, float]] = {iri: pos[i] for i, iri in enumerate(core)}
+    pairs = sorted({(index[a], index[b]) for a in core for b in neighbours[a] if index.get(b, -1) > index[a]})
+    placed = dict(zip(core, _force_layout(len(core), pairs), strict=True))
     k = 1.0 / math.sqrt(max(len(core), 1))
     children: dict[str, int] = {}
-    pending = order[len(core) :]
-    while pending:
-        later = []
-        for iri in pending:
-            anchors = [b for b in neighbours[iri] if b in placed]
-            if not anchors:
-                later.append(iri)
-                continue
-            parent = min(anchors, key=lambda a: (-deg[a], a))
-            j = children[parent] = children.get(parent, 0) + 1
-            r, theta = 0.5 * k * (1 + 0.25 * math.sqrt(j)), j * 2.399963  # golden angle
+
+    def spread(queue: deque[str]) -> None:
+        while queue:
+            parent = queue.popleft()
             px, py = placed[parent]
-            placed[iri] = (px + r * math.cos(theta), py + r * math.sin(theta))
-        if len(later) == len(pending):
-            break
-        pending = later
-    radius = max((math.hypot(x - 0.5, y - 0.5) for x, y in placed.values()), default=0.0) + k
-    for i, iri in enumerate(pending):  # unconnected to anything placed: a spiral outside the rest
-        rr, theta = radius + k * 0.5 * math.sqrt(i + 1), (i + 1) * 2.399963
-        placed[iri] = (0.5 + rr * math.cos(theta), 0.5 + rr * math.sin(theta))
+            for child in sorted(set(neighbours[parent]), key=lambda c: (-deg[c], c)):
+                if child not in placed:
+                    j = children[parent] = children.get(parent, 0) + 1
+                    r, theta = 0.45 * k * (1 + 0.2 * math.sqrt(j)), j * _GOLDEN_ANGLE
+                    placed[child] = (px + r * math.cos(theta), py + r * math.sin(theta))
+                    queue.append(child)
+
+    spread(deque(core))
+    # Isolated nodes and components with no path to the core: a sunflower disc beside the core.
+    rest = [iri for iri in order if iri not in placed]
+    disc = 0.8 * k * math.sqrt(len(rest))
+    cx = max((x for x, _ in placed.values()), default=0.0) + disc + 2 * k
+    for slot, seed in enumerate(iri for iri in rest if iri not in placed):
+        r, theta = 0.8 * k * math.sqrt(slot + 0.5), slot * _GOLDEN_ANGLE
+        placed[seed] = (cx + r * math.cos(theta), 0.5 + r * math.sin(theta))
+        spread(deque([seed]))
+    xs, ys = [x for x, _ in placed.values()], [y for _, y in placed.values()]
+    mx, my = (min(xs) + max(xs)) / 2 if xs else 0.0, (min(ys) + max(ys)) / 2 if ys else 0.0
     scale = LAYOUT_SPACING / k
-    return {iri: (round((x - 0.5) * scale, 1), round((y - 0.5) * scale, 1)) for iri, (x, y) in placed.items()}
+    return {iri: (round((x - mx) * scale, 1), round((y - my) * scale, 1)) for iri, (x, y) in placed.items()}
 
 
 def _force_layout(n: int, pairs: list[tuple[int, int]]) -> list[tuple[float, float]]:
@@ -340,26 +333,36 @@ def _force_layout(n: int, pairs: list[tuple[int, int]]) -> list[tuple[float, flo
     try:
         import numpy as np
     except ImportError:  # numpy comes with spaCy; without it, a golden-angle spiral by degree
-        return [(0.5 + 0.5 * math.sqrt(i / n) * math.cos(i * 2.4), 0.5 + 0.5 * math.sqrt(i / n) * math.sin(i * 2.4))
-                for i in range(n)]  # fmt: skip
-    rng = np.random.default_rng(LAYOUT_SEED)
-    pos = rng.random((n, 2)).astype(np.float32)
-    k = np.float32(1.0 / math.sqrt(n))
+        return [(0.5 + 0.5 * math.sqrt(i / n) * math.cos(i * _GOLDEN_ANGLE),
+                 0.5 + 0.5 * math.sqrt(i / n) * math.sin(i * _GOLDEN_ANGLE)) for i in range(n)]  # fmt: skip
+    f32 = np.float32
+    xy = np.random.default_rng(LAYOUT_SEED).random((2, n)).astype(f32)
+    k2 = f32(1.0 / n)
     src = np.array([a for a, _ in pairs], dtype=np.intp)
     dst = np.array([b for _, b in pairs], dtype=np.intp)
     temp, cool = 0.1, 0.1 / (LAYOUT_ITERATIONS + 1)
+    gravity = f32(0.5)  # keeps disconnected parts of the core from drifting apart
     for _ in range(LAYOUT_ITERATIONS):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist2 = np.maximum(np.einsum("ijk,ijk->ij", delta, delta), np.float32(1e-4))
-        disp = np.einsum("ijk,ij->ik", delta, (k * k) / dist2)  # repulsion k²/d along the unit vector
+        x, y = xy
+        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+        w = dx * dx
+        w += dy * dy
+        np.maximum(w, f32(1e-4), out=w)
+        np.divide(k2, w, out=w)  # repulsion k²/d along the unit vector = delta * k²/d²
+        disp = np.stack([np.einsum("ij,ij->i", dx, w), np.einsum("ij,ij->i", dy, w)])
         if len(src):
-            vec = pos[src] - pos[dst]
-            pull = vec * (np.sqrt((vec * vec).sum(axis=1)) / k)[:, None]  # attraction d²/k
+            vec = xy[:, src] - xy[:, dst]
+            pull = vec * (np.sqrt((vec * vec).sum(axis=0)) / np.sqrt(k2))  # attraction d²/k
             for axis in (0, 1):
-                disp[:, axis] -= np.bincount(src, pull[:, axis], minlength=n).astype(np.float32)
-                disp[:, axis] += np.bincount(dst, pull[:, axis], minlength=n).astype(np.float32)
-        disp -= (pos - np.float32(0.5)) * np.float32(0.5 * k * math.sqrt(n))  # gravity keeps components close
-        length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), np.float32(1e-6))
-        pos += disp * (np.minimum(length, np.float32(temp)) / length)[:, None]
+                disp[axis] -= np.bincount(src, pull[axis], minlength=n).astype(f32)
+                disp[axis] += np.bincount(dst, pull[axis], minlength=n).astype(f32)
+        disp -= (xy - f32(0.5)) * gravity
+        length = np.maximum(np.sqrt((disp * disp).sum(axis=0)), f32(1e-6))
+        xy += disp * (np.minimum(length, f32(temp)) / length)
         temp -= cool
-    return [(float(x), float(y)) for x, y in pos]
+    # Small components get pushed far out and would dominate zoom-to-fit: pull the outliers in.
+    centre = np.median(xy, axis=1, keepdims=True)
+    radius = np.sqrt(((xy - centre) ** 2).sum(axis=0))
+    limit = f32(1.15) * np.quantile(radius, 0.98)
+    xy = centre + (xy - centre) * (np.minimum(radius, limit) / np.maximum(radius, f32(1e-9)))
+    return [(float(a), float(b)) for a, b in xy.T]

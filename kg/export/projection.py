@@ -22,6 +22,8 @@ from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from rdflib.term import Node as RDFNode
 
+from kg.namespaces import ITSRDF, NIF, SCHEMA, SEM
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -38,10 +40,6 @@ ENTITY_CLASSES = (
 MAX_EVIDENCE = 3
 MAX_RELATION_TEXTS = 5
 
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-SCHEMA_NAMESPACES = (Namespace("http://schema.org/"), Namespace("https://schema.org/"))
 _QID = re.compile(r"(Q[1-9][0-9]*)$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: ``(subject, predicate, object, polarity, modality)`` of a claim group.
@@ -71,18 +69,11 @@ class Evidence:
 class Node:
     """An entity or event node.
 
-    Attributes:
-        iri: The entity IRI.
-        label: ``skos:prefLabel`` (then ``rdfs:label``, then the IRI's last segment).
-        cls: Local name of the gk: class.
-        kind: ``"entity"`` or ``"event"``.
-        aliases: ``skos:altLabel`` values, sorted.
-        qid: Wikidata id (``Q…``) or None.
-        mentions: Number of ``gk:Mention`` resources pointing at the node.
-        documents: Number of distinct documents that mention it.
-        doc_iris: Those documents (plus, for events, the documents of claims reporting them).
-        date: ``gk:pointInTime`` of an event, else "".
-        event_type: CAMEO concept of an event (notation or local name), else "".
+    ``label`` is ``skos:prefLabel`` (else ``rdfs:label``, else the IRI's last segment); ``cls`` the gk: class's
+    local name; ``kind`` "entity" or "event"; ``qid`` the Wikidata id or None; ``mentions`` the number of
+    ``gk:Mention`` resources pointing at it and ``documents`` the distinct documents they are in (for events,
+    the documents of the claims reporting them, listed in ``doc_iris``); ``date`` and ``event_type`` (CAMEO
+    notation) are set on events only.
     """
 
     iri: str
@@ -102,22 +93,11 @@ class Node:
 class Edge:
     """A grouped claim (kind "claim"), a truthy triple ("fact") or an event link ("participant").
 
-    Attributes:
-        source: Subject IRI.
-        target: Object IRI.
-        predicate: Local name of the gk: property.
-        kind: ``"claim"``, ``"fact"`` or ``"participant"``.
-        polarity: ``"Positive"`` or ``"Negative"``.
-        modality: ``"Asserted"``, ``"Reported"``, ``"Speculative"`` or ``"Hypothetical"``.
-        count: Claims in the group (for a fact: the positive asserted claims supporting it).
-        evidence: Up to ``MAX_EVIDENCE`` sentences, earliest document first.
-        attribution: Labels of ``gk:attributedTo`` agents and ``gk:attributedToText``.
-        confidence: Highest ``gk:confidence`` in the group, or None.
-        relation_texts: Verb phrases (``gk:relationText``).
-        doc_iris: Documents the claims come from.
-        dates: ``gk:pointInTime`` values.
-        events: Events the claims report (``gk:reportsEvent``).
-        truthy: True for a direct ``s gk:p o`` triple.
+    ``predicate`` is the gk: property's local name; ``count`` the claims in the group (for a fact, the
+    positive asserted claims supporting it, whose evidence it shares); ``evidence`` up to ``MAX_EVIDENCE``
+    sentences, earliest document first; ``attribution`` the labels of ``gk:attributedTo`` agents plus
+    ``gk:attributedToText``; ``confidence`` the highest ``gk:confidence``; ``relation_texts`` the verb phrases;
+    ``events`` what the claims report (``gk:reportsEvent``); ``truthy`` marks a direct ``s gk:p o`` triple.
     """
 
     source: str
@@ -144,16 +124,7 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """Nodes, edges and documents of the view, all sorted.
-
-    Attributes:
-        nodes: Entity and event nodes, sorted by IRI.
-        edges: Claim, fact and participant edges, sorted.
-        documents: Documents referenced by nodes or edges, sorted by IRI.
-        gk_ns: The gk: namespace the projection was built with.
-        total_entities: Entities before any truncation.
-        total_events: Events before any truncation.
-    """
+    """Nodes (by IRI), edges and referenced documents, all sorted; ``total_*`` count before truncation."""
 
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
@@ -180,9 +151,7 @@ class Projection:
         for n in self.nodes:
             g.add_node(n.iri, **asdict(n))
         for e in self.edges:
-            g.add_edge(
-                e.source, e.target, key=f"{e.kind}|{e.predicate}|{e.polarity}|{e.modality}", **asdict(e)
-            )
+            g.add_edge(e.source, e.target, key=f"{e.kind}|{e.predicate}|{e.polarity}|{e.modality}", **asdict(e))
         return g
 
 
@@ -269,11 +238,9 @@ class _Builder:
     def document(self, doc: RDFNode) -> str:
         iri = str(doc)
         if iri not in self.docs:
-            headline = [s.headline for s in SCHEMA_NAMESPACES] + [DCTERMS.title, RDFS.label]
-            date = ""
-            for s in SCHEMA_NAMESPACES:
-                date = date or min((str(o) for o in self.g.objects(doc, s.datePublished)), default="")
-            self.docs[iri] = Document(iri, _best_label(self.g, doc, *headline) or _fallback_label(iri), date)
+            title = _best_label(self.g, doc, SCHEMA.headline, DCTERMS.title, RDFS.label) or _fallback_label(iri)
+            date = min((str(o) for o in self.g.objects(doc, SCHEMA.datePublished)), default="")
+            self.docs[iri] = Document(iri, title, date)
         return iri
 
     def context_document(self, ctx: RDFNode) -> str:
@@ -308,9 +275,7 @@ class _Builder:
         aliases = sorted({str(o).strip() for o in g.objects(s, SKOS.altLabel)} - {label, ""})
         qid = next((str(o) for o in g.objects(s, gk.wikidataId) if _QID.fullmatch(str(o))), None)
         if qid is None:
-            qid = min(
-                (m.group(1) for o in g.objects(s, OWL.sameAs) if (m := _QID.search(str(o)))), default=None
-            )
+            qid = min((m.group(1) for o in g.objects(s, OWL.sameAs) if (m := _QID.search(str(o)))), default=None)
         date = event_type = ""
         if kind == "event":
             date = min((str(o) for o in g.objects(s, gk.pointInTime)), default="")
@@ -451,9 +416,7 @@ def project(graph: Graph, *, gk_ns: str | None = None, include_events: bool = Tr
             event_docs[ev].update(e.doc_iris)
     b.count_mentions(event_docs)
     # Participant links inherit the event's documents, known only after count_mentions.
-    direct = [
-        replace(e, doc_iris=b.nodes[e.source].doc_iris) if e.kind == "participant" else e for e in direct
-    ]
+    direct = [replace(e, doc_iris=b.nodes[e.source].doc_iris) if e.kind == "participant" else e for e in direct]
     edges = sorted([*claims.values(), *direct], key=_edge_sort_key)
     nodes = tuple(sorted(b.nodes.values(), key=lambda n: n.iri))
     used = {d for n in nodes for d in n.doc_iris} | {d for e in edges for d in e.doc_iris}
