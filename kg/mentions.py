@@ -36,6 +36,8 @@ class MentionResult:
     mentions: tuple[Mention, ...]
     entities: tuple[Entity, ...]
     sentences: tuple[Span, ...]
+    #: ``(start_token, end_token, entity_id, kind)`` of each mention, for the relation stage
+    token_spans: tuple[tuple[int, int, str, str], ...] = ()
 
 
 class MentionFinder:
@@ -70,6 +72,7 @@ class MentionFinder:
         sentences = _sentences(doc, article)
         locative_tokens = {t for _, s, e in self.locative(doc) for t in range(s, e)}
         found: dict[tuple[int, int, str], Mention] = {}
+        tokens: dict[tuple[int, int, str], str] = {}
         entities: dict[str, Entity] = {}
         for span, nested in _gazetteer_spans(doc):
             entry = self.registry.get(span.id_)
@@ -88,11 +91,13 @@ class MentionFinder:
                 continue
             mention = _mention(article, span, target.id, kind, sentences)
             found[(mention.begin, mention.end, mention.entity_id)] = mention
+            tokens[(span.start, span.end, target.id)] = kind
             entities[target.id] = Entity(
                 id=target.id, name=target.name, cls=target.type, aliases=target.labels, qid=target.qid
             )
-        for mention, entity in self._discovered(doc, article, sentences):
+        for (start, end), mention, entity in self._discovered(doc, article, sentences):
             found.setdefault((mention.begin, mention.end, mention.entity_id), mention)
+            tokens.setdefault((start, end, mention.entity_id), mention.kind)
             if entity.id in self.registry.entries:
                 continue
             entities.setdefault(entity.id, entity)
@@ -100,11 +105,12 @@ class MentionFinder:
             mentions=tuple(sorted(found.values())),
             entities=tuple(sorted(entities.values())),
             sentences=sentences,
+            token_spans=tuple(sorted((s, e, eid, kind) for (s, e, eid), kind in tokens.items())),
         )
 
     def _discovered(
         self, doc: Doc, article: Article, sentences: tuple[Span, ...]
-    ) -> Iterable[tuple[Mention, Entity]]:
+    ) -> Iterable[tuple[tuple[int, int], Mention, Entity]]:
         """Names the gazetteer does not know, typed by the cue that found them."""
         by_key: dict[tuple[str, ...], Entity] = {}
         for match_id, start, end in sorted(self.discovery(doc), key=lambda m: (m[1], m[2])):
@@ -123,7 +129,8 @@ class MentionFinder:
             if entity.id in self.registry.entries:
                 entry = self.registry.entries[entity.id]
                 entity = Entity(id=entry.id, name=entry.name, cls=entry.type, aliases=entry.labels)
-            yield _mention(article, span, entity.id, row.get("kind", "Description"), sentences), entity
+            mention = _mention(article, span, entity.id, row.get("kind", "Description"), sentences)
+            yield (start, end), mention, entity
 
 
 def _gazetteer_spans(doc: Doc) -> Iterable[tuple[SpacySpan, bool]]:

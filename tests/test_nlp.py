@@ -1,0 +1,73 @@
+"""The spaCy pipeline: sentence boundaries on messy formatting, lemmas, an installed model's wiring."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.errors import InputError
+from kg.nlp import GAZETTEER_KEY, build_nlp
+from kg.resources import load_resources
+
+from .conftest import ONTOLOGY
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(load_resources(ONTOLOGY))
+
+
+def sents(nlp, text):
+    return [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+
+
+def test_headings_and_paragraphs_are_sentences(nlp):
+    text = "A Heading Without Punctuation\n\nThe first sentence. The second one!\n\nAnother Heading\n\nText."
+    assert sents(nlp, text) == ["A Heading Without Punctuation", "The first sentence.", "The second one!",
+                                "Another Heading", "Text."]
+
+
+def test_hard_wrapped_lines_stay_one_sentence(nlp):
+    text = "Belarus and Russia agreed on a new\nroad map for the Union State, officials said.\n"
+    assert sents(nlp, text) == ["Belarus and Russia agreed on a new\nroad map for the Union State, officials said."]
+
+
+def test_closing_quote_stays_with_its_sentence(nlp):
+    text = 'He said "we will never accept it." Then he left.'
+    assert sents(nlp, text) == ['He said "we will never accept it."', "Then he left."]
+
+
+def test_abbreviations_do_not_split(nlp):
+    assert len(sents(nlp, "The U.S. envoy met Mr. Makei in Minsk.")) == 1
+
+
+def test_lookup_lemmas(nlp):
+    doc = nlp("Belarus returned the detained mercenaries.")
+    assert [t.lemma_ for t in doc][1:5] == ["return", "the", "detain", "mercenary"]
+
+
+def test_gazetteer_sets_entities_with_ids(nlp):
+    doc = nlp("The Collective Security Treaty Organization and NATO held exercises near Poland.")
+    assert [(e.text, e.label_, e.id_) for e in doc.ents] == [
+        ("Collective Security Treaty Organization", "MilitaryAlliance",
+         "organization/collective-security-treaty-organization"),
+        ("NATO", "MilitaryAlliance", "organization/north-atlantic-treaty-organization"),
+        ("Poland", "Country", "place/poland"),
+    ]
+
+
+def test_installed_pipeline_gets_our_ruler_before_its_ner(tmp_path):
+    model = spacy.blank("en")
+    model.add_pipe("ner")
+    model.initialize()
+    model.to_disk(tmp_path / "model")
+    nlp = build_nlp(load_resources(ONTOLOGY), str(tmp_path / "model"))
+    names = nlp.pipe_names
+    assert names.index(GAZETTEER_KEY) < names.index("ner")
+    doc = nlp("Belarus is a member of the CSTO.")
+    assert {e.id_ for e in doc.ents if e.id_} >= {"place/belarus"}
+
+
+def test_missing_model_is_a_clear_input_error():
+    with pytest.raises(InputError, match="not installed"):
+        build_nlp(load_resources(ONTOLOGY), "no_such_model_xyz")
