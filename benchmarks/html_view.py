@@ -23,12 +23,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from kg.export.html import layout, page_data, render_html, render_projection
+from kg.export.html import PHYSICS_MAX_NODES, layout, page_data, render_html, render_projection
 from kg.export.projection import project, truncate
 
 GK = Namespace("https://geokg.example/ont#")
@@ -99,8 +100,8 @@ def synthetic_graph(n: int, seed: int = 1) -> Graph:
         ev = URIRef(f"{BASE}id/event/ev{k}")
         g.add((ev, RDF.type, GK.Event))
         g.add((ev, RDFS.label, Literal(f"Event {k}", lang="en")))
-        for p in (k, (k * 7 + 3) % n):
-            g.add((ev, GK.participant, ents[p]))
+        for who in (k, (k * 7 + 3) % n):
+            g.add((ev, GK.participant, ents[who]))
     return g
 
 
@@ -136,7 +137,7 @@ def chromium_first_draw(chromium: str, url: str, timeout: float = 600.0) -> tupl
         return (seen[0] if seen else None), time.perf_counter() - t0
 
 
-def median_time(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
+def median_time(fn: Callable[[], object], rounds: int) -> float:
     times = []
     for _ in range(rounds):
         t = time.perf_counter()
@@ -157,17 +158,20 @@ def main() -> int:
     blank = args.out / "blank.html"
     blank.write_text("<!DOCTYPE html><html><body><script>addEventListener('load', function () "
                      "{ console.log('KG_BLANK_LOAD'); });</script></body></html>\n", encoding="utf-8")  # fmt: skip
-    blank_s = statistics.median(chromium_first_draw(args.chromium, blank.as_uri())[0] or 0.0
-                                for _ in range(args.rounds)) if have_browser else None  # fmt: skip
+    blank_s = blank_exit_s = None
+    if have_browser:
+        runs = [chromium_first_draw(args.chromium, blank.as_uri()) for _ in range(args.rounds)]
+        blank_s = statistics.median(d or 0.0 for d, _ in runs)
+        blank_exit_s = statistics.median(e for _, e in runs)
     rows = []
     for n in args.sizes:
         t = time.perf_counter()
         g = synthetic_graph(n)
         build_s = time.perf_counter() - t
-        for max_nodes in sorted({1500, n}):
+        for max_nodes in sorted({min(1500, n), n}):
             proj = project(g)
             shown = truncate(proj, max_nodes)
-            physics = len(shown.nodes) <= 500
+            physics = len(shown.nodes) <= PHYSICS_MAX_NODES
             data = page_data(shown, title="bench", physics=physics, positions=None if physics else layout(shown))
             dumps_s = median_time(lambda data=data: json.dumps(data, sort_keys=True), args.rounds)
             project_s = median_time(lambda g=g: project(g), args.rounds)
@@ -187,19 +191,26 @@ def main() -> int:
                              render_s=render_s, dumps_s=dumps_s, size_mb=len(html.encode()) / 2**20,
                              draw_s=draw_s, exit_s=exit_s))  # fmt: skip
             print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
-    print(f"\nbaselines (same run): blank page to load in Chromium = {blank_s and round(blank_s, 2)} s; "
-          f"json.dumps of the page data per row below\n")  # fmt: skip
-    head = ("entities", "shown", "edges", "triples", "project s", "layout s", "render s", "render/dumps",
-            "MB", "first draw s", "draw/blank", "chromium exit s")  # fmt: skip
+
+    def fmt(x: float | None, spec: str = ".2f") -> str:
+        return "-" if x is None else format(x, spec)
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{a / b:.1f}x" if a and b else "-"
+
+    print(f"\nbaselines measured in this run (median of {args.rounds}): blank page in Chromium: load event "
+          f"{fmt(blank_s)} s, --dump-dom exit {fmt(blank_exit_s)} s; json.dumps of each page's data: "
+          "column 'dumps s'\n")  # fmt: skip
+    head = ("entities", "shown nodes", "edges", "triples", "project s", "layout s", "render_html s", "dumps s",
+            "render/dumps", "MB", "first draw s", "draw/blank load", "dump-dom s", "dump/blank dump")  # fmt: skip
     print(" | ".join(head))
     print(" | ".join("---" for _ in head))
     for r in rows:
-        ratio = f"{r['draw_s'] / blank_s:.1f}x" if r["draw_s"] and blank_s else "-"
-        print(" | ".join([str(r["entities"]), str(r["shown"]), str(r["edges"]), str(r["triples"]),
-                          f"{r['project_s']:.2f}", f"{r['layout_s']:.2f}", f"{r['render_s']:.2f}",
-                          f"{r['render_s'] / r['dumps_s']:.0f}x", f"{r['size_mb']:.2f}",
-                          "-" if r["draw_s"] is None else f"{r['draw_s']:.2f}", ratio,
-                          "-" if r["exit_s"] is None else f"{r['exit_s']:.2f}"]))  # fmt: skip
+        print(" | ".join([str(r["entities"]), str(r["nodes"]), str(r["edges"]), str(r["triples"]),
+                          fmt(r["project_s"]), fmt(r["layout_s"]), fmt(r["render_s"]), fmt(r["dumps_s"], ".3f"),
+                          ratio(r["render_s"], r["dumps_s"]), fmt(r["size_mb"]), fmt(r["draw_s"]),
+                          ratio(r["draw_s"], blank_s), fmt(r["exit_s"]),
+                          ratio(r["exit_s"], blank_exit_s)]))  # fmt: skip
     if not have_browser:
         print(f"\n(no browser at {args.chromium}: Chromium columns skipped)")
     return 0

@@ -23,7 +23,9 @@ from tests.test_html import hub_graph, make_hostile, small_graph
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"headless Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    ),
 ]
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -111,6 +113,13 @@ def test_small_page_runs_without_errors_and_matches_the_projection(tmp_path: Pat
     assert (int(state["data-kg-nodes"]), int(state["data-kg-edges"])) == (len(p.nodes), len(p.edges))
     assert int(state["data-kg-selftest"]) == len(p.nodes) + len(p.edges)
     assert float(state["data-kg-first-draw"]) > 0 and "data-kg-stabilized" in state
+    # Controls: default view = 3 claims + 2 participant links (the memberOf fact is drawn by its claim).
+    assert state["data-kg-visible-nodes"] + "/" + state["data-kg-visible-edges"] == "5/5"
+    assert state["data-kg-selftest-facts"] == "5/3"  # the truthy memberOf fact + 2 participant links
+    assert state["data-kg-selftest-no-events"] == "4/3"
+    assert state["data-kg-selftest-positive"] == "5/4"  # "NOT threatens" hidden
+    assert state["data-kg-selftest-doc0"] == "4/3"  # document …01 only, negatives still hidden
+    assert state["data-kg-selftest-reset"] == "5/5"
 
 
 def test_screenshot_is_not_blank(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ import re
 from collections import deque
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from rdflib import Graph
 
@@ -116,7 +116,11 @@ def write_html(graph: Graph, path: str | os.PathLike[str], **kw: Any) -> None:
         ExportError: The file could not be written.
     """
     data = render_html(graph, **kw).encode("utf-8")
-    write_atomic(Path(path), lambda fh: fh.write(data))
+
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    write_atomic(Path(path), write)
     logger.info("wrote %s (%d bytes)", path, len(data))
 
 
@@ -129,6 +133,7 @@ def render_projection(projection: Projection, *, title: str = DEFAULT_TITLE, max
         max_nodes: Entity limit, as in ``render_html``.
     """
     import jinja2
+    from markupsafe import Markup
 
     shown = truncate(projection, max_nodes)
     physics = len(shown.nodes) <= PHYSICS_MAX_NODES
@@ -149,9 +154,9 @@ def render_projection(projection: Projection, *, title: str = DEFAULT_TITLE, max
     html = env.get_template(TEMPLATE_NAME).render(
         title=title,
         notice=notice,
-        data_json=jinja2.utils.markupsafe.Markup(_json_for_script(data)),
-        vis_js=jinja2.utils.markupsafe.Markup(js),
-        vis_css=jinja2.utils.markupsafe.Markup(css),
+        data_json=Markup(_json_for_script(data)),
+        vis_js=Markup(js),
+        vis_css=Markup(css),
         csp_hashes=_CSP_PLACEHOLDER,
     )
     # Allow exactly the inline scripts of this page: anything injected would not run.

@@ -266,8 +266,8 @@ class _Builder:
             # Prefer a leaf class; among several, the alphabetically first for determinism.
             pool = (classes & event_classes) if is_event else classes
             pool = (pool - {gk.Entity, gk.Agent, gk.Place}) or pool
-            cls = local_name(min(str(c) for c in pool))
-            self.nodes[str(s)] = self.describe(s, cls, "event" if is_event else "entity")
+            leaf = local_name(min(str(c) for c in pool))
+            self.nodes[str(s)] = self.describe(s, leaf, "event" if is_event else "entity")
 
     def describe(self, s: RDFNode, cls: str, kind: str) -> Node:
         g, gk = self.g, self.gk
@@ -321,15 +321,17 @@ class _Builder:
             props: dict[str, list[RDFNode]] = defaultdict(list)
             for p, o in g.predicate_objects(a):
                 props[str(p)].append(o)
-            s, p, o = (props.get(str(t), [None])[0] for t in (RDF.subject, RDF.predicate, RDF.object))
-            src = self.placeholder(s) if s is not None else None
-            dst = self.placeholder(o) if o is not None else None
-            if src is None or dst is None or p is None:
+            subj, pred, obj = (
+                min(props.get(str(t), []), key=str, default=None) for t in (RDF.subject, RDF.predicate, RDF.object)
+            )
+            src = self.placeholder(subj) if subj is not None else None
+            dst = self.placeholder(obj) if obj is not None else None
+            if src is None or dst is None or pred is None:
                 skipped += 1
                 continue
-            pol = local_name(str(min(props.get(str(gk.polarity), [gk.Positive]))))
-            mod = local_name(str(min(props.get(str(gk.modality), [gk.Asserted]))))
-            groups[(src, local_name(str(p)), dst, pol, mod)].append(props)
+            pol = local_name(min((str(x) for x in props.get(str(gk.polarity), [])), default=str(gk.Positive)))
+            mod = local_name(min((str(x) for x in props.get(str(gk.modality), [])), default=str(gk.Asserted)))
+            groups[(src, local_name(str(pred)), dst, pol, mod)].append(props)
         if skipped:
             logger.info("%d claims skipped: subject or object is a literal or an excluded event", skipped)
         return {key: self.claim_edge(key, members) for key, members in groups.items()}
@@ -344,7 +346,7 @@ class _Builder:
         events: set[str] = set()
         confidence: float | None = None
         for props in members:
-            derived = sorted(props.get(str(PROV.wasDerivedFrom), []))
+            derived = sorted(props.get(str(PROV.wasDerivedFrom), []), key=str)
             doc_iris = [self.document(d) for d in derived]
             docs.update(doc_iris)
             doc = self.docs[doc_iris[0]] if doc_iris else Document("", "", "")
@@ -361,7 +363,7 @@ class _Builder:
             events.update(str(e) for e in props.get(str(gk.reportsEvent), []))
             for c in props.get(str(gk.confidence), []):
                 try:
-                    value = float(c)
+                    value = float(str(c))
                 except ValueError:
                     continue
                 confidence = value if confidence is None else max(confidence, value)
