@@ -343,7 +343,7 @@ class FactualityAnalyzer:
             for _ in range(ANAPHOR_SENTENCES):
                 first = doc[first - 1].sent.start if first > 0 else first
             people = [e.id_ for e in doc.ents if first <= e.start and e.end <= start and e.label_ == "Person"]
-            return (people or [None])[-1], text
+            return (people[-1] if people else None), text
         ents = [e for e in doc.ents if start <= e.start and e.end <= end and e.id_]
         if not ents:
             return None, text

@@ -47,6 +47,8 @@ _COORD = frozenset({"and", ",", "both", "as", "well", "or", "the", "presidents",
 #: A mention right after one of these is an oblique argument, never the subject.
 _PREPOSITIONS = frozenset({"to", "for", "with", "from", "against", "of", "in", "at", "on", "into", "toward",
                            "towards", "by", "between", "among", "about", "over", "like"})
+#: Factuality cue families meaning the act is wished, planned or requested, not done.
+_UNREALISED = frozenset({"intent", "future", "directive"})
 _PREFIXES = frozenset({"anti", "pro", "non", "post", "pre", "neo", "ex"})
 _POSSESSIVE = frozenset({"'s", "'", "’s", "’"})
 _WINDOW = 15
@@ -161,11 +163,16 @@ class RelationExtractor:
             if subj.entity == obj.entity:
                 continue
             fact = self.factuality.analyze(sent, trig, [(subj.start, subj.end), (obj.start, obj.end)])
+            modality = fact.modality
+            wished = any(c.split("/", 1)[0] in _UNREALISED for c in fact.cues)
+            if wished and modality == "Asserted" and row["predicate"] != "expressesIntentToCooperateWith":
+                # "wants to join", "will sign", "urged to release": the act itself has not happened
+                modality = "Hypothetical"
             s, o = (obj, subj) if row["frame"] == "INV" else (subj, obj)
             distance = max(0, obj.start - trig[1]) + max(0, trig[0] - subj.end)
             out.append(Claim(
                 subject=s.entity, predicate=row["predicate"], object=o.entity,
-                polarity=fact.polarity, modality=fact.modality, relation_text=doc[trig[0]:trig[1]].text,
+                polarity=fact.polarity, modality=modality, relation_text=doc[trig[0]:trig[1]].text,
                 evidence=evidence, confidence=round(max(0.3, 0.85 - 0.03 * distance), 2),
                 attributed_to=fact.attributed_to, attributed_text=fact.attributed_text,
                 cameo=row.get("cameo"), time=time, roles=tuple(sorted(roles)),
