@@ -122,20 +122,12 @@ def view_cli(
     max_nodes: Annotated[int, typer.Option(help="Node limit.")] = DEFAULT_MAX_NODES,
 ) -> None:
     """Render the interactive HTML view of a graph file."""
-    from .errors import QueryError
     from .export.html import write_html
-    from .query import load_store
+    from .query import load_store, to_rdflib
 
     try:
-        load_store(graph)  # strict parse first: a clear error for a bad file
-        import rdflib
-
-        g = rdflib.Dataset(default_union=True) if graph.suffix in {".nq", ".trig"} else rdflib.Graph()
-        try:
-            g.parse(graph)
-        except Exception as exc:  # rdflib raises many parser exception types
-            raise QueryError(f"{graph}: not a readable graph ({exc})") from None
-        write_html(g, output, title=graph.name, max_nodes=max_nodes)
+        # strict parse by Oxigraph (a clear error for a bad file); named graphs are merged
+        write_html(to_rdflib(load_store(graph)), output, title=graph.name, max_nodes=max_nodes)
     except KGError as exc:
         raise _fail(exc) from None
     typer.echo(f"wrote {output}")

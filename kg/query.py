@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -100,3 +101,22 @@ def format_result(result: Result, fmt: str) -> str:
             lines.append("  ".join("-" * w for w in widths))
     lines.append(f"({len(result.rows)} rows)")
     return "\n".join(lines)
+
+
+def to_rdflib(store: ox.Store) -> Any:
+    """An rdflib Graph holding the union of the store's triples (for the HTML view and SHACL)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    def term(t: Any) -> Any:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    graph = Graph()
+    for q in store.quads_for_pattern(None, None, None, None):
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
+    return graph

@@ -110,3 +110,13 @@ def test_view_renders_a_graph_file(runner, tmp_path):
     result = runner.invoke(app, ["view", str(DATA / "small.ttl"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Belarus" in out.read_text(encoding="utf-8")
+
+
+def test_view_reads_nquads(runner, tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Belarus and Russia held talks in Minsk on Monday.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", str(art), "-o", str(out), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["view", str(out / "graph.nq"), "-o", str(tmp_path / "v.html")])
+    assert result.exit_code == 0, result.output
+    assert "Belarus" in (tmp_path / "v.html").read_text(encoding="utf-8")
