@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 validation failed, 2 bad input or options (CONTRACT.md).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -155,8 +154,3 @@ def eval_cli(
     scores = evaluate(build.results, build.entities, gold_docs)
     typer.echo(json.dumps(scores, indent=2) if as_json else format_table(scores))
 
-
-def run() -> None:  # pragma: no cover - console entry point alias
-    """Entry point for ``python -m kg``."""
-    app(prog_name="kg")
-    sys.exit(0)

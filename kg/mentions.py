@@ -168,10 +168,3 @@ def _mention(article: Article, span: SpacySpan, eid: str, kind: str, sentences: 
     sentence = next(((s.begin, s.end) for s in sentences if s.begin <= begin and end <= s.end), (0, 0))
     return Mention(begin, end, article.raw[begin:end], eid, kind, sentence)
 
-
-def check_pattern_labels(resources: Resources, allowed: Iterable[str]) -> None:
-    """Raise PatternError if a discovery row's label is not an entity class."""
-    allowed_set = set(allowed)
-    for i, row in enumerate(resources.pattern_rows("discovery"), 1):
-        if row.get("label") not in allowed_set:
-            raise PatternError(f"{resources.root}/patterns/discovery.jsonl row {i}: unknown label {row.get('label')!r}")

@@ -10,18 +10,18 @@ truthy-eligible in gk.ttl (ONTOLOGY.md §4.3).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from . import __version__
 from .iris import claim_hash, entity_id, span_fragment
 from .namespaces import ITSRDF, NIF, SCHEMA, SEM, WD, Namespaces, bind_prefixes
-from .records import Claim, DocumentResult, Entity, Event, Mention, Span, TimeValue
+from .records import Claim, DocumentResult, Entity, Event, Mention, TimeValue
 
 logger = logging.getLogger(__name__)
 
@@ -251,15 +251,6 @@ def build_quads(
     return builder
 
 
-def to_dataset(quads: Iterable[Quad], ns: Namespaces) -> Dataset:
-    """An rdflib Dataset (default graph = union) holding the quads."""
-    ds = Dataset(default_union=True)
-    bind_prefixes(ds, ns)
-    for g, s, p, o in quads:
-        ds.add((s, p, o, URIRef(g)))
-    return ds
-
-
 def to_graph(quads: Iterable[Quad], ns: Namespaces) -> Graph:
     """An rdflib Graph of the union of the quads' triples."""
     graph = Graph()
@@ -273,14 +264,3 @@ def run_id() -> str:
     """Version part of the extraction-run IRI."""
     return f"kg-{__version__}"
 
-
-def iter_sorted(quads: Iterable[Quad]) -> Iterator[Quad]:
-    """Quads in a canonical order: graph, subject, rdf:type first, predicate, object."""
-    def key(q: Quad) -> tuple[str, str, int, str, str]:
-        g, s, p, o = q
-        return (str(g), str(s), 0 if p == RDF.type else 1, str(p), o.n3())
-
-    return iter(sorted(quads, key=key))
-
-
-__all__ = ["GraphBuilder", "Quad", "Span", "build_quads", "is_truthy", "to_dataset", "to_graph"]

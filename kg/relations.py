@@ -134,7 +134,7 @@ class RelationExtractor:
         right = _right(doc, in_sent, trig[1], lambda a: classes.get(a.entity) in wanted | actor
                        and a.kind != "Adjectival")
         pairs: list[tuple[_Arg, _Arg, tuple[tuple[str, str], ...]]] = []
-        recipient = _recipient(doc, right, row.get("recipient"), trig[1])
+        recipient = _recipient(doc, right, row.get("recipient"))
         objects = [a for a in _coordinated(doc, right) if classes.get(a.entity) in wanted]
         if row["frame"] == "SYM" and _between(doc, trig[1]):
             subjects, objects = [], []
@@ -263,7 +263,8 @@ def _coordinated(doc: Doc, right: list[_Arg]) -> list[_Arg]:
     return chosen
 
 
-def _recipient(doc: Doc, right: list[_Arg], prep: str | None, trig_end: int) -> _Arg | None:
+def _recipient(doc: Doc, right: list[_Arg], prep: str | None) -> _Arg | None:
+    """The first argument right of the trigger governed by the row's recipient preposition ("to Russia")."""
     if not prep:
         return None
     for a in right:
