@@ -216,6 +216,7 @@ class GraphBuilder:
 def is_truthy(claim: Claim, eligible: frozenset[str]) -> bool:
     """The truthy-layer rule of CONTRACT.md: positive, asserted, uncontested, eligible predicate.
 
+    >>> from kg.records import Span
     >>> c = Claim("place/a", "memberOf", "organization/b", "Positive", "Asserted", "is a member of", Span(0, 1, "x"))
     >>> is_truthy(c, frozenset({"memberOf"}))
     True
