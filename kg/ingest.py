@@ -278,7 +278,7 @@ def parse_article(
             published = parse_date(raw_date) or published
             break
     url = meta.get("url") or page.get("url")
-    skip = merge_spans(text, head.skip + boilerplate_spans(text, body_start=head.body_start, authors=authors))
+    skip = merge_spans(text, head.skip + boilerplate_spans(text, body_start=head.body_start))
     return Article(
         doc_id=doc_id,
         key=doc_key(doc_id, url, raw),

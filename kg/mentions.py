@@ -1,32 +1,44 @@
-"""Doc -> Mentions: gazetteer matches, metonymy, nested names, discovered groups.
+"""Doc -> Mentions: gazetteer names, discovered names, metonymy, coreference.
 
-Works on the cleaned text the Doc was made from and converts every span to
-raw offsets with the article's OffsetMap, so ``raw[begin:end]`` is the anchor.
+Works on the cleaned text the Doc was made from and converts every span to raw
+offsets with the article's OffsetMap, so ``raw[begin:end]`` is the anchor. The
+steps, in order: gazetteer matches (kg/nlp.py), names the gazetteer does not know
+(kg/discovery.py), capital cities used for their government (metonymy, unless a
+locative cue says the city is meant), acronyms defined in the text, and descriptions
+and surnames that refer to an entity already found (kg/coref.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from .coref import Coreferencer, Link, acronym_links
+from .discovery import Discovered, Discoverer
 from .errors import PatternError
 from .iris import entity_id
+from .lexicon import load_lexicon
 from .nlp import GAZETTEER_KEY
 from .records import Article, Entity, Mention, Span
-from .resources import Registry, Resources
+from .resources import Registry, RegistryEntry, Resources
 
 logger = logging.getLogger(__name__)
 
 #: Nested matches kept inside a longer name: abbreviations ("OSCE" in "OSCE Trilateral Contact
 #: Group") and countries ("Georgian" in "Russo-Georgian war", "EU" and "Belarus" in a treaty's name).
 _NESTED_COUNTRY_KINDS = frozenset({"Adjectival", "Name"})
-_LEADING_DETERMINERS = re.compile(r"^(?:the|those|these|some|about|nearly|almost|around)\s+", re.I)
+_STATES = frozenset({"Country", "Territory"})
+#: Actors a discovered event's name may name ("the Belarusian crisis", "the Wagner incident").
+_ACTOR_TYPES = frozenset({"Country", "Territory", "Organization", "IntergovernmentalOrganization",
+                          "MilitaryAlliance", "EconomicUnion", "ArmedGroup", "PoliticalParty", "GovernmentBody"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,93 +56,176 @@ class MentionFinder:
     """Turns a parsed Doc into Mentions; built once per pipeline.
 
     Args:
-        resources: Loaded ontology folder; uses the registry and the ``locative`` and
-            ``discovery`` pattern files.
+        resources: Loaded ontology folder: the registry and the ``lexicon``, ``locative``
+            and ``discovery`` pattern files.
         vocab: The pipeline's vocabulary (for the Matchers).
     """
 
     def __init__(self, resources: Resources, vocab: object) -> None:
         self.registry: Registry = resources.registry
-        self.locative = self._matcher(resources, vocab, "locative")
-        self.discovery = self._matcher(resources, vocab, "discovery")
-        self.discovery_rows = {
-            f"discovery-{i}": row for i, row in enumerate(resources.pattern_rows("discovery"))
-        }
-
-    @staticmethod
-    def _matcher(resources: Resources, vocab: object, name: str) -> Matcher:
-        matcher = Matcher(vocab, validate=True)  # type: ignore[arg-type]
-        for i, row in enumerate(resources.pattern_rows(name)):
-            try:
-                matcher.add(f"{name}-{i}", [row["pattern"]], greedy="LONGEST")
-            except (KeyError, ValueError) as exc:
-                raise PatternError(f"{resources.root}/patterns/{name}.jsonl row {i + 1}: {exc}") from exc
-        return matcher
+        self.lexicon = load_lexicon(resources)
+        self.locative = _matcher(resources, vocab, "locative")
+        self.discoverer = Discoverer(resources, vocab, self.lexicon)
+        self.coref = Coreferencer(resources.registry, vocab, self.lexicon)
+        self.labels: dict[tuple[str, str], str] = {}
+        for (eid, text), kind in sorted(resources.registry.surfaces.items()):
+            if kind in {"Name", "Abbreviation"}:
+                entry = resources.registry.entries[eid]
+                self.labels.setdefault((entry.type, text.lower()), eid)
 
     def __call__(self, doc: Doc, article: Article) -> MentionResult:
         """Find the mentions of one article in its Doc."""
+        self.lexicon.annotate(doc)
         sentences = _sentences(doc, article)
-        locative_tokens = {t for _, s, e in self.locative(doc) for t in range(s, e)}
-        found: dict[tuple[int, int, str], Mention] = {}
-        tokens: dict[tuple[int, int, str], str] = {}
+        found: dict[tuple[int, int], tuple[str, str]] = {}
         entities: dict[str, Entity] = {}
+        outer = [(ent.start, ent.end) for ent in doc.ents if ent.id_]
+        discovered = self.discoverer(doc, outer)
+        in_names = {t for d in discovered for t in range(d.start, d.end)}
+        locative = {t for _, s, e in self.locative(doc) for t in range(s, e)} | in_names
         for span, nested in _gazetteer_spans(doc):
             entry = self.registry.get(span.id_)
-            if entry is None or _skipped(article, span):
+            if entry is None:
                 continue
             kind = self.registry.mention_kind(entry.id, span.text)
             target = entry
-            if entry.type == "City" and entry.polity:
-                locative = any(t in locative_tokens for t in range(span.start, span.end))
-                if not locative and not nested:
-                    target = self.registry.entries[entry.polity]
-                    kind = "Metonym"
-            if nested and not (
-                kind == "Abbreviation" or (target.type == "Country" and kind in _NESTED_COUNTRY_KINDS)
-            ):
+            city_word = entry.type == "City" and entry.polity and not nested
+            if city_word and not any(t in locative for t in range(span.start, span.end)):
+                target = self.registry.entries[entry.polity]
+                kind = "Metonym"
+            if nested and not (kind == "Abbreviation" or (target.type == "Country" and kind in _NESTED_COUNTRY_KINDS)):
                 continue
-            mention = _mention(article, span, target.id, kind, sentences)
-            found[(mention.begin, mention.end, mention.entity_id)] = mention
-            tokens[(span.start, span.end, target.id)] = kind
-            entities[target.id] = Entity(
-                id=target.id, name=target.name, cls=target.type, aliases=target.labels, qid=target.qid
-            )
-        for (start, end), mention, entity in self._discovered(doc, article, sentences):
-            found.setdefault((mention.begin, mention.end, mention.entity_id), mention)
-            tokens.setdefault((start, end, mention.entity_id), mention.kind)
-            if entity.id in self.registry.entries:
-                continue
+            found[(span.start, span.end)] = (target.id, kind)
+            entities[target.id] = _registry_entity(target)
+        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        published = _published(article)
+        present = Counter(eid for eid, _ in found.values())
+        groups: dict[tuple[str, ...], Entity] = {}
+        for d in discovered:
+            entity = self._discovered_entity(doc, d, tokens, present, published, groups)
+            resolved = entity.cls == "Event" and entity.id in self.registry.entries
+            found.setdefault((d.start, d.end), (entity.id, "Description" if resolved else d.kind))
             entities.setdefault(entity.id, entity)
-        return MentionResult(
-            mentions=tuple(sorted(found.values())),
-            entities=tuple(sorted(entities.values())),
-            sentences=sentences,
-            token_spans=tuple(sorted((s, e, eid, kind) for (s, e, eid), kind in tokens.items())),
-        )
-
-    def _discovered(
-        self, doc: Doc, article: Article, sentences: tuple[Span, ...]
-    ) -> Iterable[tuple[tuple[int, int], Mention, Entity]]:
-        """Names the gazetteer does not know, typed by the cue that found them."""
-        by_key: dict[tuple[str, ...], Entity] = {}
-        for match_id, start, end in sorted(self.discovery(doc), key=lambda m: (m[1], m[2])):
-            row = self.discovery_rows[doc.vocab.strings[match_id]]
-            span = doc[start:end]
+        for start, end, entity in self._source_names(doc, article):
+            if all(e <= start or end <= s for s, e in found):
+                found[(start, end)] = (entity.id, "Name")
+                entities.setdefault(entity.id, entity)
+        self._link_acronyms(doc, found, entities)
+        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        present = Counter(eid for eid, _ in found.values())
+        links = self.coref(doc, tokens, present, published) + _surnames(doc, found, entities)
+        for link in links:
+            # a description may contain mentions ("the [Russian] capital") but not cut through one
+            if all(link.start <= s and e <= link.end or e <= link.start or link.end <= s for s, e in found):
+                found[(link.start, link.end)] = (link.entity_id, link.kind)
+                if link.entity_id not in entities and (entry := self.registry.get(link.entity_id)):
+                    entities[link.entity_id] = _registry_entity(entry)
+        mentions: dict[tuple[int, int, str], Mention] = {}
+        spans = []
+        for (s, e), (eid, kind) in found.items():
+            span = doc[s:e]
             if _skipped(article, span):
                 continue
-            name = _LEADING_DETERMINERS.sub("", span.text).strip()
-            cls = row["label"]
-            # same count and head noun in one article: the same group ("32 ... mercenaries")
-            key = (cls, *[t.text for t in span if t.like_num][:1], span[-1].lemma_.lower())
-            entity = by_key.get(key)
-            if entity is None:
-                entity = Entity(id=entity_id(cls, name), name=name, cls=cls, discovered=True)
-                by_key[key] = entity
+            mention = _mention(article, span, eid, kind, sentences)
+            mentions[(mention.begin, mention.end, eid)] = mention
+            spans.append((s, e, eid, kind))
+        used = {eid for _, _, eid, _ in spans}
+        return MentionResult(
+            mentions=tuple(sorted(mentions.values())),
+            entities=tuple(sorted(e for e in entities.values() if e.id in used)),
+            sentences=sentences,
+            token_spans=tuple(sorted(spans)),
+        )
+
+    def _discovered_entity(self, doc: Doc, d: Discovered, tokens: dict[int, str], present: Mapping[str, int],
+                           published: dt.date | None, groups: dict[tuple[str, ...], Entity]) -> Entity:
+        """The entity a discovered name denotes: a known one if the name resolves, else a new one."""
+        known = self.labels.get((d.cls, d.name.lower()))
+        if known is not None:
+            return _registry_entity(self.registry.entries[known])
+        if d.cls == "Event":
+            actors = {tokens[t] for t in range(d.start, d.end - 1) if t in tokens}
+            actors = {a for a in actors if (entry := self.registry.get(a)) and entry.type in _ACTOR_TYPES}
+            eid = self.coref.event((doc[d.end - 1].lower_,), actors, present, published) if actors else None
+            if eid is not None:
+                return _registry_entity(self.registry.entries[eid])
+        if d.group_key is not None and d.group_key in groups:
+            return groups[d.group_key]
+        entity = Entity(id=entity_id(d.cls, d.name), name=d.name, cls=d.cls, discovered=True)
+        if entity.id in self.registry.entries:
+            entity = _registry_entity(self.registry.entries[entity.id])
+        if d.group_key is not None:
+            groups[d.group_key] = entity
+        return entity
+
+    def _source_names(self, doc: Doc, article: Article) -> Iterable[tuple[int, int, Entity]]:
+        """The article's authors and publishers where the text names them (a signature, a bio)."""
+        wanted = [("Person", a) for a in article.authors]
+        wanted += [("MediaOutlet", p) for p in (article.publisher, article.original_publisher) if p]
+        for cls, name in wanted:
+            eid = entity_id(cls, name)
+            entry = self.registry.get(eid)
+            entity = _registry_entity(entry) if entry else Entity(eid, name, cls, discovered=True)
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+                span = doc.char_span(match.start(), match.end())
+                if span is not None:
+                    yield span.start, span.end, entity
+
+    def _link_acronyms(self, doc: Doc, found: dict[tuple[int, int], tuple[str, str]],
+                       entities: dict[str, Entity]) -> None:
+        """Acronyms defined in brackets: the long form becomes an entity if it is not one, then every use links."""
+        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        _, undefined = acronym_links(doc, tokens)
+        for start, end, _acr in undefined:
+            span = doc[start:end]
+            heads = [t._.kg_head for t in span if t._.kg_head]
+            cls = heads[-1] if heads else "Organization"
+            name = span.text
+            entity = Entity(id=entity_id(cls, name), name=name, cls=cls, discovered=True)
             if entity.id in self.registry.entries:
-                entry = self.registry.entries[entity.id]
-                entity = Entity(id=entry.id, name=entry.name, cls=entry.type, aliases=entry.labels)
-            mention = _mention(article, span, entity.id, row.get("kind", "Description"), sentences)
-            yield (start, end), mention, entity
+                entity = _registry_entity(self.registry.entries[entity.id])
+            found[(start, end)] = (entity.id, "Name")
+            entities.setdefault(entity.id, entity)
+        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        links, _ = acronym_links(doc, tokens)
+        for link in links:
+            found[(link.start, link.end)] = (link.entity_id, link.kind)
+
+
+def _matcher(resources: Resources, vocab: object, name: str) -> Matcher:
+    matcher = Matcher(vocab, validate=True)  # type: ignore[arg-type]
+    for i, row in enumerate(resources.pattern_rows(name)):
+        try:
+            matcher.add(f"{name}-{i}", [row["pattern"]], greedy="LONGEST")
+        except (KeyError, ValueError) as exc:
+            raise PatternError(f"{resources.root}/patterns/{name}.jsonl row {i + 1}: {exc}") from exc
+    return matcher
+
+
+def _registry_entity(entry: RegistryEntry) -> Entity:
+    return Entity(id=entry.id, name=entry.name, cls=entry.type, aliases=entry.labels, qid=entry.qid)
+
+
+def _published(article: Article) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(article.published) if article.published else None
+    except ValueError:
+        return None
+
+
+def _surnames(doc: Doc, found: dict[tuple[int, int], tuple[str, str]], entities: dict[str, Entity]) -> list[Link]:
+    """Later uses of a discovered person's surname alone."""
+    first: dict[str, tuple[int, str]] = {}
+    for (s, e), (eid, _) in sorted(found.items()):
+        entity = entities.get(eid)
+        if entity is not None and entity.discovered and entity.cls == "Person" and e - s >= 2:
+            first.setdefault(doc[e - 1].text, (e, eid))
+    links = []
+    for tok in doc:
+        hit = first.get(tok.text)
+        if hit and tok.i >= hit[0] and tok._.kg_name:
+            links.append(Link(tok.i, tok.i + 1, hit[1], "Name"))
+    return links
 
 
 def _gazetteer_spans(doc: Doc) -> Iterable[tuple[SpacySpan, bool]]:
@@ -167,4 +262,3 @@ def _mention(article: Article, span: SpacySpan, eid: str, kind: str, sentences: 
     begin, end = article.offsets.to_raw(span.start_char, span.end_char)
     sentence = next(((s.begin, s.end) for s in sentences if s.begin <= begin and end <= s.end), (0, 0))
     return Mention(begin, end, article.raw[begin:end], eid, kind, sentence)
-

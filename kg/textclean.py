@@ -29,10 +29,10 @@ from kg.records import OffsetMap
 #: that line; a block-start cue marks the line and everything after it (only in the second
 #: half of the text, so a stray cue near the top cannot swallow an article).
 BLOCK_START_CUES = (
-    "note to readers", "disclaimer:", "about the author:", "related articles", "you may also like",
+    "disclaimer:", "related articles", "you may also like",
 )  # fmt: skip
 LINE_CUES = (
-    "share this", "share on ", "subscribe to", "sign up for", "follow us on", "click here",
+    "about the author", "note to readers", "share this", "share on ", "subscribe to", "sign up for", "follow us on", "click here",
     "forward this article", "featured image", "photo credit", "image credit", "comment on ",
     "become a member", "articles by:", "copyright", "\u00a9", "all rights reserved", "for media inquiries",
     "this article was originally published", "this article was first published", "originally published in",
@@ -474,20 +474,19 @@ def _cue(line: str) -> str | None:
 
 
 def boilerplate_spans(
-    text: str, *, body_start: int = 0, authors: Sequence[str] = ()
+    text: str, *, body_start: int = 0
 ) -> list[tuple[int, int]]:
     """Ranges of ``text`` holding site boilerplate rather than article content.
 
     Marks lines that start with a :data:`LINE_CUES` cue (a :data:`BLOCK_START_CUES` cue
     in the second half of the text marks everything after it), separator lines,
-    e-mail/URL-only lines, legal notices, repeated paragraphs, author bios
-    ("<author> is ...") after boilerplate or at the very end, and a trailing signature
-    block (an author's name alone followed by short role lines).
+    e-mail/URL-only lines, legal notices and repeated paragraphs. An author's bio
+    ("<author> is ...") and a trailing signature (the author's name and role) are
+    content: they say who the source is, so their first copy is kept.
 
     Args:
         text: The clean text.
         body_start: Where the body starts; earlier text is left to the header analysis.
-        authors: Known author names.
 
     Returns:
         Unmerged ``(begin, end)`` ranges.
@@ -497,33 +496,22 @@ def boilerplate_spans(
     counts = Counter(" ".join(t.split()) for _, _, t in lines if len(t) >= 40)
     first_seen: dict[str, int] = {}
     out: list[tuple[int, int]] = []
-    seen_boilerplate = False
-    for i, (s, e, line) in enumerate(lines):
+    for s, e, line in lines:
         norm = " ".join(line.split())
         first = first_seen.setdefault(norm, s)
-        # a repeated paragraph is a bio or a notice; in the first half keep its first copy (a pull quote)
-        repeated = counts[norm] > 1 and (first >= half or s > first)
+        # a repeated paragraph (a pull quote, a bio printed twice): its first copy is the content
+        repeated = counts[norm] > 1 and s > first
         kind = _cue(line)
         if kind == "block_start" and s >= half:
             out.append((s, len(text.rstrip())))
             return out
-        bio = any(line.startswith((a + " is ", a + ", ")) for a in authors) and (
-            seen_boilerplate or i >= len(lines) - 2
-        )
         low = line.lower()
         if (
             kind
-            or bio
             or _SEPARATOR.match(line)
             or _URL_ONLY.match(line)
             or repeated
             or (s >= half and any(p in low for p in NOTICE_PHRASES))
         ):
             out.append((s, e))
-            seen_boilerplate = True
-    for i in range(max(len(lines) - 3, 0), len(lines)):
-        tail = lines[i + 1 :]
-        if lines[i][2] in authors and all(len(t) < 120 and not t.endswith(".") for _, _, t in tail):
-            out.append((lines[i][0], lines[-1][1]))
-            break
     return out

@@ -40,3 +40,22 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory):
     build = build_graph([str(seeds)], Settings())
     write_outputs(build, out)
     return build, out
+
+
+@pytest.fixture(scope="session")
+def find_mentions():
+    """Run the mention stage on a short text: ``find(text, published=None) -> MentionResult``."""
+    from kg.mentions import MentionFinder
+    from kg.nlp import build_nlp
+    from kg.records import Article, OffsetMap
+    from kg.resources import load_resources
+
+    res = load_resources(ONTOLOGY)
+    nlp = build_nlp(res)
+    finder = MentionFinder(res, nlp.vocab)
+
+    def run(text: str, published: str | None = None):
+        art = Article("t", "t", "t", text, text, OffsetMap.identity(len(text)), published=published)
+        return finder(nlp(text), art)
+
+    return run

@@ -164,26 +164,31 @@ def test_seed_000_header_and_footer_are_skipped(seed_000: Article) -> None:
         i = a.text.index(cue)
         assert _in_skip(a, i, i + len(cue)), cue
     note = a.text.index("Note to readers")
-    assert _in_skip(a, note, len(a.text.rstrip()))
+    for cue in ("Note to readers", "Featured image", "Become a Member", "About the author"):
+        i = a.text.index(cue)
+        assert _in_skip(a, i, a.text.index("\n", i)), cue
+    # the author's bio is printed twice: the first copy is content, the second and the legal notice are not
+    bio = a.text.index("Andrew Korybko is")
+    assert not _overlaps_skip(a, bio, a.text.index("\n", bio))
+    assert _in_skip(a, a.text.rindex("Andrew Korybko is"), len(a.text.rstrip()))
     body = a.text.index("Several recent developments")
     assert not _overlaps_skip(a, body, body + 200)
     last_heading = a.text.index("Concluding Thoughts")
     assert not _overlaps_skip(a, last_heading, note - 5)
 
 
-def test_seed_002_header_and_signature_are_skipped(seed_002: Article) -> None:
+def test_seed_002_header_is_skipped_and_signature_kept(seed_002: Article) -> None:
     a = seed_002
     for cue in ("Originally published in the Global Brief", "08.02.2019"):
         i = a.text.index(cue)
         assert _in_skip(a, i, i + len(cue)), cue
-    head = a.text.rindex("Head, ")
-    signature = a.text.rindex("Yauheni Preiherman")
-    assert signature < head
-    assert _in_skip(a, signature, len(a.text.rstrip()))
     byline = a.text.index("Yauheni Preiherman")
     assert _in_skip(a, byline, byline + len("Yauheni Preiherman"))
+    # the closing signature says who the author is (name and affiliation): content, not boilerplate
+    signature = a.text.rindex("Yauheni Preiherman")
+    assert signature > byline
     body = a.text.index("Until a few years ago")
-    assert not _overlaps_skip(a, body, signature - 5)
+    assert not _overlaps_skip(a, body, len(a.text.rstrip()))
 
 
 # --- small files written for these tests -------------------------------------------------------------
@@ -416,8 +421,22 @@ def test_bio_signature_and_pull_quote() -> None:
     first, second = a.text.index(quote), a.text.rindex(quote)
     assert not _overlaps_skip(a, first, first + len(quote))
     assert _in_skip(a, second, second + len(quote))
+    # the bio and the signature say who the source is: kept as content
     bio = a.text.index("Ann Lee is a writer")
-    assert _in_skip(a, bio, len(a.text))
+    assert not _overlaps_skip(a, bio, len(a.text))
+
+
+def test_repeated_bio_keeps_its_first_copy() -> None:
+    bio = "Ann Lee is a writer who covers transport in the Baltic region and the Nordic states."
+    filler = "Freight volumes rose again in the spring. " * 12
+    raw = f"Border Rail Boom\n\nBy Ann Lee\n\n{filler}\n\n{bio}\n\nAbout the author:\n\n{bio}\n"
+    a = parse_article(raw, doc_id="x", source="x", fmt="txt")
+    first, second = a.text.index(bio), a.text.rindex(bio)
+    assert first < second
+    assert not _overlaps_skip(a, first, first + len(bio))
+    assert _in_skip(a, second, second + len(bio))
+    cue = a.text.index("About the author")
+    assert _in_skip(a, cue, cue + len("About the author:"))
 
 
 def test_suffix_formats_cover_the_supported_suffixes() -> None:

@@ -1,0 +1,129 @@
+"""Word classes from ontology/patterns/lexicon.jsonl, set on tokens for the Matcher patterns.
+
+The discovery and coreference patterns refer to these classes through custom token
+attributes, so the word lists live once, as data:
+
+* ``token._.kg_title``: ``"noun"`` for a title that ends a person's title ("President",
+  "ambassador"), ``"mod"`` for a word that may precede one ("former", "Foreign"), else "".
+* ``token._.kg_head``: the gk: class a name ending in this noun gets ("Ministry" ->
+  GovernmentBody), else "".
+* ``token._.kg_cap``: the token can be part of a proper name: a capitalised word that
+  is not a stop word or a calendar word, an acronym, or a hyphen or possessive joining
+  two such words without spaces ("Track-II", "People's").
+* ``token._.kg_name``: a ``kg_cap`` word that is neither a title, a head noun nor part
+  of an entity the gazetteer already knows: a word of a person's name.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from spacy.lookups import load_lookups
+from spacy.tokens import Doc, Token
+
+from .errors import PatternError
+from .resources import Resources
+
+_ATTRS = {"kg_title": "", "kg_head": "", "kg_cap": False, "kg_name": False}
+for _name, _default in _ATTRS.items():
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, default=_default)
+
+_JOINERS = frozenset({"-", "'s", "’s", "&"})
+_ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word classes of one ontology folder."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    #: multi-word role phrase ("head of state") -> gazetteer office titles it can denote
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    polity_nouns: frozenset[str] = frozenset()
+    calendar: frozenset[str] = frozenset()
+    #: lower-cased common English words (spaCy's English lemma table), never a name on their own
+    common_words: frozenset[str] = frozenset()
+
+    def annotate(self, doc: Doc) -> Doc:
+        """Set the ``kg_*`` token attributes on ``doc`` (gazetteer entities must be set already)."""
+        for tok in doc:
+            low = tok.lower_
+            tok._.kg_title = self.titles.get(low, "")
+            tok._.kg_head = self.heads.get(low, "") or self.heads.get(tok.lemma_.lower(), "")
+            tok._.kg_cap = self._capitalised(tok)
+        for tok in doc:
+            tok._.kg_name = bool(
+                tok._.kg_cap and not tok._.kg_title and not tok._.kg_head and not tok.ent_type_
+                and tok.text not in _JOINERS and tok.is_alpha
+            )
+        for tok in doc:  # joiners inside a name: "Track-II", "People's Republic"
+            if tok.text in _JOINERS and 0 < tok.i < len(doc) - 1:
+                prev, nxt = doc[tok.i - 1], doc[tok.i + 1]
+                tight = not prev.whitespace_ and (tok.text != "-" or not tok.whitespace_)
+                tok._.kg_cap = tight and prev._.kg_cap and nxt._.kg_cap
+        return doc
+
+    def _capitalised(self, tok: Token) -> bool:
+        text = tok.text
+        if text in _JOINERS:
+            return True  # decided in a second pass, from its neighbours
+        if tok.lower_ in self.calendar or (tok.is_stop and not tok.is_upper):
+            return False
+        if text in _ROMAN:
+            return True
+        if tok.is_upper and tok.is_alpha and len(text) >= 2:
+            return True
+        return text[:1].isupper() and any(c.islower() for c in text[1:]) and not tok.like_num
+
+
+def load_lexicon(resources: Resources) -> Lexicon:
+    """Read the word classes of ``resources``.
+
+    Raises:
+        PatternError: a row has no known ``set`` or no ``words``.
+    """
+    titles: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    roles: dict[str, tuple[str, ...]] = {}
+    polity: set[str] = set()
+    calendar: set[str] = set()
+    for i, row in enumerate(resources.pattern_rows("lexicon"), 1):
+        words = row.get("words")
+        kind = row.get("set")
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise PatternError(f"{resources.root}/patterns/lexicon.jsonl row {i}: 'words' must be a list of strings")
+        lows = [w.lower() for w in words]
+        if kind == "title":
+            for w in lows:
+                # a word that can end a title is a noun even if also listed as a modifier
+                if titles.get(w) != "noun":
+                    titles[w] = "noun" if row.get("level") == "noun" else "mod"
+        elif kind == "head":
+            for w in lows:
+                heads.setdefault(w, str(row["label"]))
+        elif kind == "role":
+            for w in lows:
+                roles[w] = tuple(row.get("offices", ()))
+        elif kind == "polity":
+            polity.update(lows)
+        elif kind == "calendar":
+            calendar.update(lows)
+        else:
+            raise PatternError(f"{resources.root}/patterns/lexicon.jsonl row {i}: unknown set {kind!r}")
+    return Lexicon(titles, heads, roles, frozenset(polity), frozenset(calendar), english_words())
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Common English words: the lemmas of spaCy's English lookup lemma table (lower case).
+
+    Empty if spacy-lookups-data is not installed (then no name is rejected as a common word).
+    """
+    try:
+        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ValueError, ImportError, KeyError):
+        return frozenset()
+    return frozenset(w.lower() for w in table.values() if isinstance(w, str) and w.isalpha())
