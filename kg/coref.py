@@ -16,6 +16,7 @@ Word lists come from ontology/patterns/lexicon.jsonl (roles, polity nouns).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -139,18 +140,27 @@ class Coreferencer:
         return next(iter(pick)) if len(pick) == 1 else None
 
     def event(self, nouns: tuple[str, ...], actors: set[str], present: Mapping[str, int],
-              published: dt.date | None) -> str | None:
+              published: dt.date | None, year: int | None = None) -> str | None:
         """The known event with head ``nouns`` involving ``actors`` (or, if none, the document's actors).
 
-        Among several candidates the one whose participants the document mentions most wins,
-        then the most recent one; a tie on both resolves to nothing.
+        The event must be under way at ``published`` (or have ended within a year), or, if
+        ``year`` is given, have started in that year. Among several candidates the one whose
+        participants the document mentions most wins, then the most recent one; a tie on both
+        resolves to nothing.
         """
-        if published is None:
+        if published is None and year is None:
             return None
         scored = []
         for entry in self.event_nouns.get(nouns, []):
             parts = set(getattr(entry, "participants", ()))
-            if (actors and not actors <= parts) or not _active(entry, published):
+            if actors and not actors <= parts:
+                continue
+            start = str(getattr(entry, "start", "") or "")
+            if year is not None:
+                # an explicit year names the event, however long ago it was
+                if not start.startswith(str(year)) or (published and _date(start, last=False) > published):
+                    continue
+            elif published is None or not _active(entry, published):
                 continue
             weight = max((present.get(p, 0) for p in parts), default=0)
             if weight or actors:
@@ -281,3 +291,40 @@ def _initials_start(doc: Doc, last: int, acronym: str) -> int | None:
         if not acronym.endswith(letters):
             return None
     return None
+
+
+_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+#: How many sentences back a personal pronoun may look for the person it stands for.
+_PRONOUN_REACH = 2
+
+
+def pronoun_links(doc: Doc, persons: Iterable[tuple[int, int, str]]) -> list[Link]:
+    """Personal pronouns to the person they most likely stand for, at most two sentences back.
+
+    Without gender or syntax this is a subject-first recency baseline: the first person
+    named earlier in the pronoun's own sentence (usually its subject: "X told Y that he
+    ..."), else the last person named in the sentences before. The mentions keep the
+    kind Anaphor, so a consumer can leave them out.
+
+    Args:
+        doc: The parsed document (sentence starts set).
+        persons: ``(start, end, entity_id)`` token spans of the person mentions.
+    """
+    ordered = sorted(persons)
+    starts = [sent.start for sent in doc.sents]
+    links = []
+    for tok in doc:
+        if tok.lower_ not in _PRONOUNS:
+            continue
+        here = _sentence_index(starts, tok.i)
+        before = [p for p in ordered if p[1] <= tok.i and here - _sentence_index(starts, p[0]) <= _PRONOUN_REACH]
+        if not before:
+            continue
+        same = [p for p in before if _sentence_index(starts, p[0]) == here]
+        _start, _end, eid = same[0] if same else before[-1]
+        links.append(Link(tok.i, tok.i + 1, eid, "Anaphor"))
+    return links
+
+
+def _sentence_index(starts: list[int], token: int) -> int:
+    return bisect.bisect_right(starts, token) - 1

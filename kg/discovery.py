@@ -106,6 +106,8 @@ class Discoverer:
         for t in (s, e - 1):
             if t in covered and not (s <= covered[t][0] and covered[t][1] <= e):
                 return None
+        if _glued(doc, s - 1, s) or _glued(doc, e - 1, e):
+            return None  # "anti-[Russian provocation]": a name starts and ends at a word boundary
         span = doc[s:e]
         cls = str(row["label"])
         if cls == "@head":
@@ -118,6 +120,8 @@ class Discoverer:
             return None
         if cls == "Person" and e < len(doc) and doc[e]._.kg_head:
             return None  # "President Ivan Petrov Street" is not a person
+        if cls == "Facility" and span[-1].lower_ != span[-1].lemma_.lower():
+            return None  # "Belarusian refineries": a class of sites, not one site
         name = _LEADING.sub("", span.text).strip()
         group = None
         if row.get("group_key"):
@@ -134,3 +138,11 @@ class Discoverer:
         return "proper" in anchors and any(
             t.is_alpha and t.lower_ not in common and t.lemma_.lower() not in common for t in body
         )
+
+
+def _glued(doc: Doc, left: int, right: int) -> bool:
+    """Tokens ``left`` and ``right`` are joined by a hyphen without spaces (or one of them is that hyphen)."""
+    if left < 0 or right >= len(doc):
+        return False
+    a, b = doc[left], doc[right]
+    return not a.whitespace_ and (a.text in {"-", "–"} or b.text in {"-", "–"})

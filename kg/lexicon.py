@@ -118,12 +118,15 @@ def load_lexicon(resources: Resources) -> Lexicon:
 
 @functools.cache
 def english_words() -> frozenset[str]:
-    """Common English words: the lemmas of spaCy's English lookup lemma table (lower case).
+    """Common English words (lower case): the WordNet index and the lemmas of spaCy's English lookups.
 
     Empty if spacy-lookups-data is not installed (then no name is rejected as a common word).
     """
     try:
-        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        lookups = load_lookups("en", ["lemma_index", "lemma_lookup"])
     except (ValueError, ImportError, KeyError):
         return frozenset()
-    return frozenset(w.lower() for w in table.values() if isinstance(w, str) and w.isalpha())
+    index = lookups.get_table("lemma_index")
+    words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])}
+    words.update(v for v in lookups.get_table("lemma_lookup").values() if isinstance(v, str))
+    return frozenset(w.lower() for w in words if w.isalpha())

@@ -21,7 +21,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from .coref import Coreferencer, Link, acronym_links
+from .coref import Coreferencer, Link, acronym_links, pronoun_links
 from .discovery import Discovered, Discoverer
 from .errors import PatternError
 from .iris import entity_id
@@ -114,6 +114,11 @@ class MentionFinder:
         tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
         present = Counter(eid for eid, _ in found.values())
         links = self.coref(doc, tokens, present, published) + _surnames(doc, found, entities)
+        classes = {eid: e.cls for eid, e in entities.items()}
+        people = [(s, e, eid) for (s, e), (eid, _) in found.items() if classes.get(eid) == "Person"]
+        people += [(x.start, x.end, x.entity_id) for x in links if classes.get(x.entity_id) == "Person"
+                   or (self.registry.get(x.entity_id) and self.registry.entries[x.entity_id].type == "Person")]
+        links += pronoun_links(doc, people)
         for link in links:
             # a description may contain mentions ("the [Russian] capital") but not cut through one
             if all(link.start <= s and e <= link.end or e <= link.start or link.end <= s for s, e in found):
@@ -144,9 +149,7 @@ class MentionFinder:
         if known is not None:
             return _registry_entity(self.registry.entries[known])
         if d.cls == "Event":
-            actors = {tokens[t] for t in range(d.start, d.end - 1) if t in tokens}
-            actors = {a for a in actors if (entry := self.registry.get(a)) and entry.type in _ACTOR_TYPES}
-            eid = self.coref.event((doc[d.end - 1].lower_,), actors, present, published) if actors else None
+            eid = self._known_event(doc, d, tokens, present, published)
             if eid is not None:
                 return _registry_entity(self.registry.entries[eid])
         if d.group_key is not None and d.group_key in groups:
@@ -170,6 +173,22 @@ class MentionFinder:
                 span = doc.char_span(match.start(), match.end())
                 if span is not None:
                     yield span.start, span.end, entity
+
+    def _known_event(self, doc: Doc, d: Discovered, tokens: dict[int, str], present: Mapping[str, int],
+                     published: dt.date | None) -> str | None:
+        """The known event a discovered event name denotes ("the Belarusian crisis", "the 2020 election")."""
+        actors = {tokens[t] for t in range(d.start, d.end - 1) if t in tokens}
+        actors = {a for a in actors if (entry := self.registry.get(a)) and entry.type in _ACTOR_TYPES}
+        years = [int(t.text) for t in doc[d.start: d.end] if t.shape_ == "dddd"]
+        if not actors and not years:
+            return None
+        year = years[0] if years else None
+        heads = [tuple(t.lower_ for t in doc[d.end - n: d.end]) for n in (2, 1) if d.end - n >= d.start]
+        for nouns in heads:
+            eid = self.coref.event(nouns, actors, present, published, year)
+            if eid is not None:
+                return eid
+        return None
 
     def _link_acronyms(self, doc: Doc, found: dict[tuple[int, int], tuple[str, str]],
                        entities: dict[str, Entity]) -> None:

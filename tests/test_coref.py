@@ -99,3 +99,16 @@ def test_event_named_by_country_and_noun_resolves_to_the_known_event(find_mentio
     (eid, _kind), = hits
     assert eid.startswith("event/2020")
     assert "belarus" in eid
+
+
+def test_pronoun_prefers_the_person_named_first_in_its_sentence(find_mentions) -> None:
+    r = find_mentions("Lukashenko met Putin in Sochi, where he praised the Union State. Sandu said she would "
+                      "not attend. The summit ended. Later her aides flew home.", "2021-02-22")
+    anaphors = [(m.text, m.entity_id) for m in r.mentions if m.kind == "Anaphor"]
+    assert anaphors == [("he", "person/alexander-lukashenko"), ("she", "person/maia-sandu"),
+                        ("her", "person/maia-sandu")]
+
+
+def test_pronoun_with_no_person_nearby_is_left_alone(find_mentions) -> None:
+    r = find_mentions("Putin spoke. The weather changed. Rain fell for days. Nobody knew why he left.")
+    assert not [m for m in r.mentions if m.kind == "Anaphor"]

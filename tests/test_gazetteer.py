@@ -49,6 +49,10 @@ FIELDS = {
     "metonym_for",
     "seats",
     "offices",
+    "participants",
+    "start",
+    "end",
+    "nouns",
     "note",
 }
 LIST_FIELDS = ("aliases", "abbreviations", "short_names", "demonyms", "seats")
@@ -58,11 +62,18 @@ OFFICE_TITLES = {
     "President",
     "Prime Minister",
     "Foreign Minister",
+    "Defence Minister",
     "Chancellor",
     "Secretary of State",
     "Secretary General",
+    "High Representative",  # of the EU for Foreign Affairs and Security Policy
+    "Spokesperson",  # of a government or ministry (the Kremlin, the Russian foreign ministry)
     "Opposition leader",
 }
+EVENT_FIELDS = ("participants", "start", "end", "nouns")
+ISO_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Types an event participant may have: polities and organisations, never people or other events.
+PARTICIPANT_TYPES = {"Country", "Territory", "City"} | {t for t, k in CLASS_KIND.items() if k == "organization"}
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 
 #: QIDs that are not in ../shared/data but were verified for the design notes.
@@ -429,3 +440,113 @@ def test_notes_do_not_copy_seed_text():
         if any(tuple(w[i : i + 8]) in seed_grams for i in range(len(w) - 7)):
             bad.append(row["id"])
     assert not bad, f"notes share an 8-word run with a seed article: {bad}"
+
+
+# --------------------------------------------------------------------------- events (coreference fields)
+
+EVENTS = [row for row in ROWS if row["type"] == "Event"]
+
+
+def _date_key(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.split("-"))
+
+
+def test_event_fields_only_on_events():
+    bad = [
+        f"{r['id']}: {sorted(set(EVENT_FIELDS) & set(r))}"
+        for r in ROWS
+        if r["type"] != "Event" and set(EVENT_FIELDS) & set(r)
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_event_participants_resolve():
+    bad = []
+    for row in EVENTS:
+        parts = row.get("participants")
+        if parts is None:
+            continue
+        if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts):
+            bad.append(f"{row['id']}: participants must be a non-empty list of ids")
+            continue
+        if len(set(parts)) != len(parts):
+            bad.append(f"{row['id']}: duplicate participants")
+        for ref in parts:
+            target = BY_ID.get(ref)
+            if target is None:
+                bad.append(f"{row['id']}: participant {ref!r} does not exist")
+            elif target["type"] not in PARTICIPANT_TYPES:
+                bad.append(f"{row['id']}: participant {ref!r} is a {target['type']}, not a polity or organisation")
+    assert not bad, "\n".join(bad)
+
+
+def test_event_dates_are_iso_and_end_not_before_start():
+    bad = []
+    for row in EVENTS:
+        for key in ("start", "end"):
+            if key not in row:
+                continue
+            value = row[key]
+            if key == "end" and value is None:  # ongoing
+                continue
+            if not isinstance(value, str) or not ISO_DATE_RE.match(value):
+                bad.append(f"{row['id']}: {key} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+                continue
+            parts = _date_key(value)
+            if len(parts) > 1 and not 1 <= parts[1] <= 12 or len(parts) > 2 and not 1 <= parts[2] <= 31:
+                bad.append(f"{row['id']}: {key} {value!r} is not a calendar date")
+        if "end" in row and "start" not in row:
+            bad.append(f"{row['id']}: end without start")
+        start, end = row.get("start"), row.get("end")
+        if isinstance(start, str) and isinstance(end, str) and ISO_DATE_RE.match(start) and ISO_DATE_RE.match(end):
+            n = min(len(_date_key(start)), len(_date_key(end)))
+            if _date_key(end)[:n] < _date_key(start)[:n]:
+                bad.append(f"{row['id']}: end {end} is before start {start}")
+    assert not bad, "\n".join(bad)
+
+
+def test_event_nouns_lowercase_and_grounded():
+    bad = []
+    for row in EVENTS:
+        if "nouns" not in row:
+            continue
+        nouns = row["nouns"]
+        if not isinstance(nouns, list) or not nouns or len(set(nouns)) != len(nouns):
+            bad.append(f"{row['id']}: nouns must be a non-empty list without duplicates")
+            continue
+        for noun in nouns:
+            if not isinstance(noun, str) or not noun or noun != noun.strip() or noun != noun.lower():
+                bad.append(f"{row['id']}: noun {noun!r} must be a trimmed lowercase string")
+        if not row.get("participants") or not row.get("start"):
+            bad.append(f"{row['id']}: an event with nouns needs participants and start")
+    assert not bad, "\n".join(bad)
+
+
+def test_key_events_spot_check():
+    talks = BY_ID["event/minsk-peace-talks"]
+    assert talks["name"] == "Minsk peace talks" and "Minsk talks" in talks["aliases"]
+    assert {"place/ukraine", "place/russia"} <= set(talks["participants"]) and "talks" in talks["nouns"]
+    war = BY_ID["event/russo-ukrainian-war"]
+    assert war["end"] is None and war["start"].startswith("2014") and "war" in war["nouns"]
+    assert BY_ID["event/2020-belarusian-presidential-election"]["start"] == "2020-08-09"
+    assert sum(1 for r in EVENTS if r.get("nouns")) >= 50
+
+
+def test_event_nouns_are_not_ruler_patterns():
+    """Nouns are for coreference only: the loader must not turn them into phrase patterns."""
+    from kg.resources import load_registry
+
+    registry = load_registry(GAZ)
+    patterns = {(p["id"], p["pattern"]) for p in registry.ruler_patterns()}
+    leaked = []
+    for row in EVENTS:
+        entry = registry.get(row["id"])
+        assert entry is not None and entry.nouns == tuple(row.get("nouns", ()))
+        assert entry.participants == tuple(row.get("participants", ()))
+        assert (entry.start, entry.end) == (row.get("start"), row.get("end"))
+        forms = set(_forms(row))
+        for noun in row.get("nouns", ()):
+            for variant in (noun, noun[:1].upper() + noun[1:]):
+                if (row["id"], variant) in patterns and variant not in forms:
+                    leaked.append(f"{row['id']}: {variant!r}")
+    assert not leaked, "\n".join(leaked)
