@@ -100,8 +100,9 @@ class Coreferencer:
         ids = [tokens[t] for t in range(start, end) if t in tokens]
         if not ids:
             return None
-        if end < len(doc) and (doc[end].ent_type_ == "Person" or doc[end]._.kg_name):
-            return None  # "the Belarusian president Lukashenko": a title, not a description
+        if end < len(doc) and (doc[end].ent_type_ == "Person" or doc[end]._.kg_name or doc[end]._.kg_head):
+            # "the Belarusian president Lukashenko", "the Belarusian state airline": a modifier, not a description
+            return None
         anchor = ids[0]
         if label == "polity":
             return Link(start, end, anchor, "Description") if self._is_state(anchor) else None

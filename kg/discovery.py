@@ -70,7 +70,7 @@ class Discoverer:
         covered: dict[int, tuple[int, int]] = {t: (s, e) for s, e in known for t in range(s, e)}
         known_set = set(known)
         candidates = []
-        for match_id, start, _end, align in self.matcher(doc, with_alignments=True):
+        for match_id, start, end, align in self.matcher(doc, with_alignments=True):
             key = doc.vocab.strings[match_id]
             row = self.rows[key]
             lo, hi = row.get("name", [0, len(row["pattern"])])
@@ -82,7 +82,7 @@ class Discoverer:
                 s += 1
             while e > s and doc[e - 1].lower_ in _CONNECTIVES:
                 e -= 1
-            found = self._accept(doc, row, key, s, e, covered, known_set)
+            found = self._accept(doc, row, key, (s, e), doc[start:end], covered, known_set)
             if found is not None:
                 candidates.append(found)
         # longest first, then the earlier row, then the earlier position
@@ -95,8 +95,10 @@ class Discoverer:
                 taken.update(range(cand.start, cand.end))
         return sorted(out, key=lambda d: (d.start, d.end))
 
-    def _accept(self, doc: Doc, row: dict[str, Any], key: str, s: int, e: int,
+    def _accept(self, doc: Doc, row: dict[str, Any], key: str, bounds: tuple[int, int], match: Any,
                 covered: dict[int, tuple[int, int]], known: set[tuple[int, int]]) -> Discovered | None:
+        """The discovered name of one match, or None if the match fails the row's checks."""
+        s, e = bounds
         if e - s > _MAX_TOKENS or (s, e) in known:
             return None
         # a name may contain known entities but not cut through one, nor end with one
@@ -111,7 +113,8 @@ class Discoverer:
         span = doc[s:e]
         cls = str(row["label"])
         if cls == "@head":
-            heads = [t._.kg_head for t in span if t._.kg_head in row.get("heads", ())]
+            # the head may lie outside the name ("Belavia, the state airline")
+            heads = [t._.kg_head for t in match if t._.kg_head in row.get("heads", ())]
             if not heads:
                 return None
             cls = heads[0] if row.get("head") == "first" else heads[-1]

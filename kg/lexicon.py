@@ -52,7 +52,9 @@ class Lexicon:
         for tok in doc:
             low = tok.lower_
             tok._.kg_title = self.titles.get(low, "")
-            tok._.kg_head = self.heads.get(low, "") or self.heads.get(tok.lemma_.lower(), "")
+            # plurals take their singular's class ("ministries"); other inflections ("protested") do not
+            plural = low.endswith("s") and low != tok.lemma_.lower()
+            tok._.kg_head = self.heads.get(low, "") or (self.heads.get(tok.lemma_.lower(), "") if plural else "")
             tok._.kg_cap = self._capitalised(tok)
         for tok in doc:
             tok._.kg_name = bool(

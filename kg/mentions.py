@@ -83,6 +83,7 @@ class MentionFinder:
         discovered = self.discoverer(doc, outer)
         in_names = {t for d in discovered for t in range(d.start, d.end)}
         locative = {t for _, s, e in self.locative(doc) for t in range(s, e)} | in_names
+        locative |= _coordinated_cities(doc, locative)
         for span, nested in _gazetteer_spans(doc):
             entry = self.registry.get(span.id_)
             if entry is None:
@@ -219,6 +220,18 @@ def _matcher(resources: Resources, vocab: object, name: str) -> Matcher:
         except (KeyError, ValueError) as exc:
             raise PatternError(f"{resources.root}/patterns/{name}.jsonl row {i + 1}: {exc}") from exc
     return matcher
+
+
+def _coordinated_cities(doc: Doc, locative: set[int]) -> set[int]:
+    """City tokens coordinated with a locative city ("travelled to [Vilnius] and [Riga]") are locative too."""
+    cities = [ent for ent in doc.ents if ent.label_ == "City"]
+    out: set[int] = set()
+    for left, right in zip(cities, cities[1:], strict=False):
+        between = doc[left.end: right.start]
+        joined = len(between) <= 2 and all(t.lower_ in {",", "and", "or"} for t in between)
+        if joined and (left.start in locative or left.start in out):
+            out.update(range(right.start, right.end))
+    return out
 
 
 def _registry_entity(entry: RegistryEntry) -> Entity:

@@ -32,7 +32,8 @@ BLOCK_START_CUES = (
     "disclaimer:", "related articles", "you may also like",
 )  # fmt: skip
 LINE_CUES = (
-    "about the author", "note to readers", "share this", "share on ", "subscribe to", "sign up for", "follow us on", "click here",
+    "about the author", "note to readers", "share this", "share on ", "subscribe to", "sign up for",
+    "follow us on", "click here",
     "forward this article", "featured image", "photo credit", "image credit", "comment on ",
     "become a member", "articles by:", "copyright", "\u00a9", "all rights reserved", "for media inquiries",
     "this article was originally published", "this article was first published", "originally published in",

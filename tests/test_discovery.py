@@ -111,3 +111,21 @@ def test_discovery_rows_are_valid_and_named() -> None:
     for row in rows:
         lo, hi = row.get("name", [0, len(row["pattern"])])
         assert 0 <= lo < hi <= len(row["pattern"]), row["id"]
+
+
+def test_organisation_named_in_an_apposition(find_mentions) -> None:
+    result = find_mentions("Flights by Belavia, the Belarusian state airline, were banned.")
+    assert entity_of(result, "Belavia")[1:] == ("Organization", "Name")
+    # "the Belarusian state" inside the apposition is not a description of the state
+    assert not [m for m in result.mentions if m.kind == "Description"]
+
+
+def test_bare_count_of_soldiers_is_a_quantity_not_a_group(find_mentions) -> None:
+    assert not [e for e in find_mentions("Poland sent 10,000 soldiers to the border.").entities if e.discovered]
+    groups = [e for e in find_mentions("Belarus hosted 300 Russian paratroopers.").entities if e.discovered]
+    assert [(e.name, e.cls) for e in groups] == [("300 Russian paratroopers", "ArmedGroup")]
+
+
+def test_name_after_a_hyphenated_prefix_is_not_discovered(find_mentions) -> None:
+    result = find_mentions("The rally was seen as an anti-Russian provocation by many.")
+    assert not [e for e in result.entities if e.cls == "Event"]

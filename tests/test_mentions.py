@@ -90,3 +90,9 @@ def test_offsets_index_the_raw_text(find):
 def test_lowercase_common_words_are_not_names(find):
     r = find("Send us the turkey and the china plates.")
     assert r.mentions == ()
+
+
+def test_cities_coordinated_with_a_locative_city_are_places(find_mentions):
+    r = find_mentions("The minister travelled to Vilnius and Riga. Riga objected.")
+    assert [(m.text, m.entity_id, m.kind) for m in r.mentions] == [
+        ("Vilnius", "place/vilnius", "Name"), ("Riga", "place/riga", "Name"), ("Riga", "place/latvia", "Metonym")]
