@@ -132,25 +132,61 @@ def view_cli(
     typer.echo(f"wrote {output}")
 
 
+@app.command("validate")
+def validate_cli(
+    graph: Annotated[Path, typer.Argument(help="A graph file kg wrote (.ttl or .nq).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    shacl: Annotated[
+        bool, typer.Option("--shacl/--no-shacl", help="Run pySHACL (the integrity checks always run).")
+    ] = True,
+    shacl_sparql: Annotated[
+        bool, typer.Option(help="Also let pySHACL run the shapes' SPARQL constraints (slow; the checks cover them).")
+    ] = False,
+    check: Annotated[
+        list[str] | None, typer.Option("--check", help="Run only this integrity check (repeatable).")
+    ] = None,
+    max_rows: Annotated[int, typer.Option(help="Rows shown per failed check.")] = 10,
+    ontology: Annotated[Path, typer.Option(help="Ontology folder (shapes, gk.ttl, integrity checks).")] = (
+        DEFAULT_ONTOLOGY_DIR
+    ),
+) -> None:
+    """Check a graph with the SHACL shapes and the SPARQL integrity checks (exit 1 if it does not conform)."""
+    import json
+
+    from .validate import format_report, validate
+
+    try:
+        report = validate(graph, ontology_dir=ontology, shacl=shacl, shacl_sparql=shacl_sparql, only=check)
+    except KGError as exc:
+        raise _fail(exc) from None
+    typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if as_json
+               else format_report(report, max_rows=max_rows))
+    if not report.conforms:
+        raise typer.Exit(code=1)
+
+
 @app.command("eval")
 def eval_cli(
     inputs: Annotated[list[str], typer.Argument(help="Article files or folders to build and score.")],
     gold: Annotated[Path, typer.Option("--gold", help="Gold YAML (the format of shared/gold/seeds.yaml).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="List missed tier-1 relations, false positives and failures.")
+    ] = False,
     ontology: Annotated[Path, typer.Option(help="Ontology folder.")] = DEFAULT_ONTOLOGY_DIR,
 ) -> None:
-    """Build the inputs, then print precision, recall and F1 against a gold file."""
+    """Build the inputs, then print entity and relation precision, recall and F1 against a gold file."""
     import json
 
     from .config import Settings
-    from .evaluate import evaluate, format_table, load_gold
+    from .evaluate import evaluate_build, format_table, load_gold
     from .pipeline import build_graph
 
     try:
         gold_docs = load_gold(gold)
         build = build_graph(inputs, Settings(ontology_dir=ontology))
+        scores = evaluate_build(build, gold_docs)
     except KGError as exc:
         raise _fail(exc) from None
-    scores = evaluate(build.results, build.entities, gold_docs)
-    typer.echo(json.dumps(scores, indent=2) if as_json else format_table(scores))
+    typer.echo(json.dumps(scores, indent=2, ensure_ascii=False) if as_json else format_table(scores, details=details))
 

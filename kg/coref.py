@@ -250,9 +250,9 @@ def acronym_links(doc: Doc, tokens: Mapping[int, str]) -> tuple[list[Link], list
             if _spells(doc[start: before + 1].text, tok.text):
                 defined[tok.text] = eid
             continue
-        start = _initials_start(doc, before, tok.text)
-        if start is not None:
-            undefined.append((start, before + 1, tok.text))
+        first = _initials_start(doc, before, tok.text)
+        if first is not None:
+            undefined.append((first, before + 1, tok.text))
     for tok in doc:
         eid = defined.get(tok.text)
         if eid is not None and tok.i not in tokens:

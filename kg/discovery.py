@@ -70,7 +70,8 @@ class Discoverer:
         covered: dict[int, tuple[int, int]] = {t: (s, e) for s, e in known for t in range(s, e)}
         known_set = set(known)
         candidates = []
-        for match_id, start, end, align in self.matcher(doc, with_alignments=True):
+        matches: Any = self.matcher(doc, with_alignments=True)
+        for match_id, start, end, align in matches:
             key = doc.vocab.strings[match_id]
             row = self.rows[key]
             lo, hi = row.get("name", [0, len(row["pattern"])])

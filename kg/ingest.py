@@ -166,7 +166,9 @@ def _header_kind(line: str, h: _Header) -> bool:
         names = [n for n in _split_names(m["names"]) if _is_name(n)]
         if names:
             h.authors = h.authors or names
-            h.published = h.published or parse_date(m["rest"] or "")
+            # "By X | Section | 3 March 2019": the date may be any of the separated parts
+            parts = re.split(r"\s*[|\u00b7\u2022\u2013\u2014]\s*", m["rest"] or "")
+            h.published = h.published or next((d for p in parts if (d := parse_date(p))), None)
             return True
     m = _DATELINE.match(line)
     if m and (date := parse_date(m["date"])) and not parse_date(m["pub"]) and len(m["pub"].split()) <= 6:

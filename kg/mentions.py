@@ -82,17 +82,21 @@ class MentionFinder:
         outer = [(ent.start, ent.end) for ent in doc.ents if ent.id_]
         discovered = self.discoverer(doc, outer)
         in_names = {t for d in discovered for t in range(d.start, d.end)}
+        # "Luhansk region": the city's name inside a region's name denotes the region, not the city
+        in_regions = {t for d in discovered if d.cls == "Territory" for t in range(d.start, d.end)}
         locative = {t for _, s, e in self.locative(doc) for t in range(s, e)} | in_names
         locative |= _coordinated_cities(doc, locative)
         for span, nested in _gazetteer_spans(doc):
             entry = self.registry.get(span.id_)
             if entry is None:
                 continue
+            if entry.type == "City" and span.start in in_regions:
+                continue
             kind = self.registry.mention_kind(entry.id, span.text)
             target = entry
-            city_word = entry.type == "City" and entry.polity and not nested
-            if city_word and not any(t in locative for t in range(span.start, span.end)):
-                target = self.registry.entries[entry.polity]
+            polity = entry.polity if entry.type == "City" and not nested else None
+            if polity and not any(t in locative for t in range(span.start, span.end)):
+                target = self.registry.entries[polity]
                 kind = "Metonym"
             if nested and not (kind == "Abbreviation" or (target.type == "Country" and kind in _NESTED_COUNTRY_KINDS)):
                 continue

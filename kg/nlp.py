@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -78,7 +79,8 @@ class GazetteerRuler:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[Doc]] = {}
         texts = [row["pattern"] for row in patterns]
-        for row, doc in zip(patterns, nlp.tokenizer.pipe(texts), strict=True):
+        tokenizer: Any = nlp.tokenizer
+        for row, doc in zip(patterns, tokenizer.pipe(texts), strict=True):
             by_key.setdefault(f"{row['label']}|{row['id']}", []).append(doc)
         for key in sorted(by_key):
             self.matcher.add(key, by_key[key])

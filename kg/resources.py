@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,10 @@ SURFACE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 _KNOWN_FIELDS = {f for f, _ in SURFACE_FIELDS} | {
     "id", "type", "slug", "qid", "capital", "capital_of", "metonym_for", "offices", "note",
+    "participants", "start", "end", "nouns",
 }
+#: ISO 8601 calendar date of year, month or day precision (``start`` and ``end`` of events).
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,15 @@ class RegistryEntry:
     capital_of: str | None = None
     metonym_for: str | None = None
     offices: tuple[Office, ...] = ()
+    #: Events: ids of the countries and organisations the event chiefly involves or happens in.
+    participants: tuple[str, ...] = ()
+    #: Events: ISO date (YYYY, YYYY-MM or YYYY-MM-DD) the event began.
+    start: str | None = None
+    #: Events: ISO date the event ended; None when ongoing or unknown.
+    end: str | None = None
+    #: Events: lowercase head nouns of bare definite descriptions ("the war") for coreference.
+    #: Never matched as names: they are not surface forms and give no ruler patterns.
+    nouns: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -126,6 +140,32 @@ def _strings(where: str, row: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _iso_date(where: str, row: dict[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise PatternError(f"{where}: '{key}' {value!r} is not an ISO date YYYY, YYYY-MM or YYYY-MM-DD")
+    month = int(value[5:7]) if len(value) >= 7 else 1
+    day = int(value[8:10]) if len(value) == 10 else 1
+    try:
+        date(int(value[:4]), month, day)
+    except ValueError:
+        raise PatternError(f"{where}: '{key}' {value!r} is not a calendar date") from None
+    return value
+
+
+def _nouns(where: str, row: dict[str, Any]) -> tuple[str, ...]:
+    value = row.get("nouns")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.strip() == v and v and v == v.lower() for v in value
+    ):
+        raise PatternError(f"{where}: 'nouns' must be a list of non-empty, trimmed lowercase strings")
+    return tuple(value)
+
+
 def _entry(where: str, row: dict[str, Any]) -> RegistryEntry:
     for key in ("id", "name", "type"):
         if not isinstance(row.get(key), str) or not row[key]:
@@ -149,6 +189,9 @@ def _entry(where: str, row: dict[str, Any]) -> RegistryEntry:
         if not isinstance(off, dict) or not off.get("title") or not off.get("of"):
             raise PatternError(f"{where}: each office needs 'title' and 'of'")
         offices.append(Office(off["title"], off["of"], off.get("from"), off.get("to")))
+    start, end = _iso_date(where, row, "start"), _iso_date(where, row, "end")
+    if start and end and end[: len(start)] < start[: len(end)]:
+        raise PatternError(f"{where}: 'end' {end!r} is before 'start' {start!r}")
     return RegistryEntry(
         id=row["id"], name=row["name"], type=row["type"], qid=qid,
         official_name=row.get("official_name"),
@@ -156,6 +199,7 @@ def _entry(where: str, row: dict[str, Any]) -> RegistryEntry:
         short_names=_strings(where, row, "short_names"), demonyms=_strings(where, row, "demonyms"),
         seats=_strings(where, row, "seats"), capital=row.get("capital"), capital_of=row.get("capital_of"),
         metonym_for=row.get("metonym_for"), offices=tuple(offices),
+        participants=_strings(where, row, "participants"), start=start, end=end, nouns=_nouns(where, row),
     )
 
 
@@ -172,7 +216,7 @@ def load_registry(gazetteer_dir: Path) -> Registry:
 
     Raises:
         OntologyError: a row is malformed, two rows share an id (a slug clash), or a
-            reference (capital, capital_of, metonym_for, office) points nowhere.
+            reference (capital, capital_of, metonym_for, office, participant) points nowhere.
     """
     files = sorted(gazetteer_dir.glob("*.jsonl"))
     if not files:
@@ -195,6 +239,9 @@ def load_registry(gazetteer_dir: Path) -> Registry:
         for ref in (entry.capital, entry.capital_of, entry.metonym_for, *(o.of for o in entry.offices)):
             if ref and ref not in entries:
                 raise OntologyError(f"{origin[entry.id]}: reference {ref!r} is not a registry id")
+        for ref in entry.participants:
+            if ref not in entries:
+                raise OntologyError(f"{origin[entry.id]}: participant {ref!r} is not a registry id")
         for fld, kind in SURFACE_FIELDS:
             value = getattr(entry, fld)
             for text in (value,) if isinstance(value, str) else value or ():
@@ -257,6 +304,20 @@ def truthy_properties(gk_ttl: Path, gk_ns: str) -> frozenset[str]:
     return frozenset(str(s)[len(gk_ns):] for s in eligible if str(s).startswith(gk_ns)) - {"relatedTo"}
 
 
+def symmetric_properties(gk_ttl: Path, gk_ns: str = GK_NS_IN_FILES) -> frozenset[str]:
+    """Local names of gk: properties declared ``owl:SymmetricProperty`` in gk.ttl."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import OWL, RDF
+
+    graph = Graph()
+    try:
+        graph.parse(gk_ttl, format="turtle")
+    except Exception as exc:  # rdflib raises several parser exception types
+        raise OntologyError(f"{gk_ttl}: cannot parse ({exc})") from exc
+    found = graph.subjects(RDF.type, OWL.SymmetricProperty)
+    return frozenset(str(s)[len(gk_ns):] for s in found if isinstance(s, URIRef) and str(s).startswith(gk_ns))
+
+
 @lru_cache(maxsize=4)
 def load_resources(root: Path) -> Resources:
     """Load and validate the ontology folder (cached per path).
@@ -280,3 +341,28 @@ def load_query(root: Path, name: str) -> str:
         known = sorted(p.stem for p in (root / "queries").glob("*.rq"))
         raise OntologyError(f"no query named {name!r}; known: {', '.join(known) or 'none'}")
     return path.read_text(encoding="utf-8")
+
+
+def integrity_queries(root: Path) -> dict[str, str]:
+    """Name -> text of every integrity check ``ontology/queries/integrity/*.rq``, sorted by name.
+
+    Raises:
+        OntologyError: the folder holds no checks.
+    """
+    files = sorted((root / "queries" / "integrity").glob("*.rq"))
+    if not files:
+        raise OntologyError(f"{root / 'queries' / 'integrity'}: no integrity checks (*.rq)")
+    return {path.stem: path.read_text(encoding="utf-8") for path in files}
+
+
+def read_ontology_text(root: Path, name: str) -> str:
+    """Text of a Turtle file of the ontology folder (``gk.ttl``, ``shapes.ttl``, ...).
+
+    Raises:
+        OntologyError: the file is missing or unreadable.
+    """
+    path = root / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OntologyError(f"{path}: cannot read ({exc.strerror})") from None

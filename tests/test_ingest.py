@@ -516,3 +516,11 @@ def test_html_spans_map_into_raw(parts: list[str]) -> None:
     text, _, _ = html_to_text(raw)
     assume(text.strip())
     _check_article(parse_article(raw, doc_id="h", source="h", fmt="html"))
+
+
+def test_byline_with_section_and_date_parts() -> None:
+    raw = ("Grain Corridor Reopens\n\n*By Tom Reiner | Eurasia Desk | 3 March 2019*\n\n"
+           "Ships left Odesa again on Friday.\n")
+    a = parse_article(raw, doc_id="x", source="x", fmt="md")
+    assert a.authors == ("Tom Reiner",)
+    assert a.published == "2019-03-03"

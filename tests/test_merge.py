@@ -24,7 +24,8 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 def test_same_unknown_person_in_two_articles_is_one_node(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.txt", "Talks Resume\n\nDeputy Foreign Minister Ivan Petrashko arrived in Vilnius.\n")
-    _write(tmp_path / "in", "b.txt", "Visit Ends\n\nThe envoy Ivan Petrashko left Riga on Monday. Petrashko said little.\n")
+    _write(tmp_path / "in", "b.txt",
+           "Visit Ends\n\nThe envoy Ivan Petrashko left Riga on Monday. Petrashko said little.\n")
     build = build_graph([tmp_path / "in"], Settings())
     assert [e.id for e in build.entities.values() if e.name == "Ivan Petrashko"] == ["person/ivan-petrashko"]
     per_doc = {r.article.doc_id: [m.text for m in r.mentions if m.entity_id == "person/ivan-petrashko"]

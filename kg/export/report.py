@@ -6,7 +6,7 @@ import json
 import platform
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .atomic import write_atomic
 
@@ -56,4 +56,7 @@ def report(build: Build) -> dict[str, Any]:
 def write_report(build: Build, path: Path) -> None:
     """Write report.json atomically."""
     data = json.dumps(report(build), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-    write_atomic(path, lambda fh: fh.write(data))
+    def dump(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    write_atomic(path, dump)
