@@ -120,15 +120,14 @@ def load_lexicon(resources: Resources) -> Lexicon:
 
 @functools.cache
 def english_words() -> frozenset[str]:
-    """Common English words (lower case): the WordNet index and the lemmas of spaCy's English lookups.
+    """Common English words (lower case): the WordNet word index shipped with spaCy's English lookups.
 
-    Empty if spacy-lookups-data is not installed (then no name is rejected as a common word).
+    Inflected forms are not listed; callers also test a token's lemma. Empty if
+    spacy-lookups-data is not installed (then no name is rejected as a common word).
     """
     try:
-        lookups = load_lookups("en", ["lemma_index", "lemma_lookup"])
+        index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
     except (ValueError, ImportError, KeyError):
         return frozenset()
-    index = lookups.get_table("lemma_index")
     words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])}
-    words.update(v for v in lookups.get_table("lemma_lookup").values() if isinstance(v, str))
     return frozenset(w.lower() for w in words if w.isalpha())
