@@ -133,7 +133,9 @@ def score_entities(result: DocumentResult, table: dict[str, Entity], gold_doc: d
                    typed: bool) -> Score:
     """Entity score of one document."""
     index = DocEntities.of(result)
-    preds = [table[eid] for eid in sorted(index.mentions) if eid in table]
+    # dated event nodes (a phone call on a given day) are entities of the document too
+    events = {ev.id: Entity(ev.id, ev.label, "Event") for ev in result.events}
+    preds = [table.get(eid) or events[eid] for eid in sorted(index.mentions) if eid in table or eid in events]
     gold = list(gold_doc.get("entities", []))
     matched_gold: set[str] = set()
     tp_pred = 0

@@ -153,3 +153,14 @@ def test_gold_tier1_actors_are_entities_of_the_right_class(seed_build):
         if not hits:
             missing.append(f"{doc_id}: {ent['id']} ({ent['type']})")
     assert missing == []
+
+
+def test_entity_scores_on_the_seeds_meet_the_targets(seed_build):
+    """Issue 3's acceptance: entity recall >= 0.95, precision >= 0.85, typed recall >= 0.90 against the gold."""
+    from kg.evaluate import evaluate, load_gold
+
+    build, _ = seed_build
+    scores = evaluate(build.results, build.entities, load_gold(need_gold()))["overall"]
+    assert scores["entities"]["recall"] >= 0.95, scores["entities"]
+    assert scores["entities"]["precision"] >= 0.85, scores["entities"]
+    assert scores["entities_typed"]["recall"] >= 0.90, scores["entities_typed"]
