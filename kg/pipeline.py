@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -11,17 +10,17 @@ from pathlib import Path
 
 from .config import Settings
 from .entities import collect_entities
-from .events import attach_events
+from .events import attach_events, event_mentions, merge_events
 from .factuality import FactualityAnalyzer
 from .ingest import read_articles
 from .mentions import MentionFinder
 from .namespaces import make_namespaces
 from .nlp import build_nlp
 from .rdf import GraphBuilder, build_quads, run_id
-from .records import Article, DocumentResult, Entity, TimeValue
+from .records import Article, DocumentResult, Entity
 from .relations import RelationExtractor
 from .resources import Resources, load_resources
-from .timex import resolve_in_text
+from .timex import ArticleTimes, lexicon_of
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,9 @@ def _analyse(
 ) -> list[DocumentResult]:
     nlp = build_nlp(resources, settings.spacy_model)
     finder = MentionFinder(resources, nlp.vocab)
-    relations = RelationExtractor(resources, nlp.vocab, FactualityAnalyzer(resources, nlp.vocab), sentence_time)
+    # times are resolved per article, so "the next day" counts from the previous date of the text
+    relations = RelationExtractor(resources, nlp.vocab, FactualityAnalyzer(resources, nlp.vocab),
+                                  ArticleTimes(lexicon_of(resources)))
     classes = {eid: entry.type for eid, entry in resources.registry.entries.items()}
     names = {eid: entry.name for eid, entry in resources.registry.entries.items()}
     results = []
@@ -54,22 +55,11 @@ def _analyse(
         found = finder(doc, article)
         local = {**classes, **{e.id: e.cls for e in found.entities}}
         claims, events = attach_events(relations(doc, article, found.token_spans, local), names)
-        results.append(DocumentResult(article, found.mentions, found.entities, tuple(claims), tuple(events),
+        mentions = (*found.mentions, *event_mentions(article, claims))
+        results.append(DocumentResult(article, mentions, found.entities, tuple(claims), tuple(events),
                                       sentences=found.sentences))
     timings["analyse_s"] = time.perf_counter() - started
     return results
-
-
-def sentence_time(text: str, article: Article, anchor: int) -> TimeValue | None:
-    """The time expression of a sentence that best fits the trigger at offset ``anchor``.
-
-    English time adverbials mostly follow the verb phrase, so expressions after the
-    trigger are preferred, and exact values over vague spans.
-    """
-    published = dt.date.fromisoformat(article.published) if article.published else None
-    found = [(((b - anchor) if b >= anchor else 2 * (anchor - e) + 1) + (0 if v.value else 60), v)
-             for b, e, v in resolve_in_text(text, published) if v.value or v.earliest]
-    return min(found, key=lambda x: x[0])[1] if found else None
 
 
 def build_graph(inputs: Sequence[str | Path], settings: Settings | None = None) -> Build:
@@ -90,7 +80,7 @@ def build_graph(inputs: Sequence[str | Path], settings: Settings | None = None) 
     problems: list[tuple[str, str]] = []
     articles = read_articles(inputs, skip_bad=settings.skip_bad, problems=problems)
     results = _analyse(articles, resources, settings, timings)
-    results.sort(key=lambda r: r.article.key)
+    results = merge_events(sorted(results, key=lambda r: r.article.key))
     entities = collect_entities(results, resources.registry)
     t0 = time.perf_counter()
     ns = make_namespaces(settings.base_iri)

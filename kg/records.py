@@ -158,7 +158,8 @@ class TimeValue:
 
     Attributes:
         value: ISO value at its precision (``2020-08-14``, ``2020-07``, ``2008``) or None.
-        precision: ``day``, ``month``, ``year`` or ``interval``.
+        precision: ``day``, ``month``, ``year``, ``decade``, ``interval`` (only bounds known) or
+            ``unresolved`` (no dateline or no previous date to count from).
         text: Surface text of the expression.
         resolution: How it was resolved (for relative expressions).
         earliest: Lower bound (ISO date) for vague expressions.

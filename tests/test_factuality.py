@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from kg.resources import load_resources
 from .conftest import ONTOLOGY, ROOT, need_gold, need_seeds
 
 LUKASHENKO = "person/alexander-lukashenko"
+RUSSIA, BELARUS = "place/russia", "place/belarus"
+BASE, GK = "https://geokg.example/", "https://geokg.example/ont#"
 POS, NEG = "Positive", "Negative"
 ASS, REP, SPEC, HYP = "Asserted", "Reported", "Speculative", "Hypothetical"
 
@@ -180,6 +183,73 @@ CASES = [
     ("Opposition leaders claim the vote was rigged.", "rigged", (), (POS, REP, None)),
     ("Lukashenko hinted that Minsk might recognize Crimea.", "recognize", (), (POS, REP, LUKASHENKO)),
     ("To quote Lukashenko, the union is a partnership of equals.", "is", (), (POS, REP, LUKASHENKO)),
+    # ---- one case at least for every cue row of factuality.jsonl (test_every_cue_row_is_exercised)
+    ("Minsk can't any longer rely on Moscow.", "rely", (), (NEG, ASS, None)),
+    ("No one in Vilnius expected the border closure.", "expected", (), (NEG, ASS, None)),
+    ("Minsk bought Chinese rockets instead of buying Russian ones.", "buying", (), (NEG, ASS, None)),
+    ("Belarus was unable to repay the Russian loan.", "repay", (), (NEG, ASS, None)),
+    ("Minsk declined to join the Three Seas Initiative.", "join", (), (NEG, ASS, None)),
+    ("Minsk rejected sending troops.", "sending", (), (NEG, ASS, None)),
+    ("Minsk rejected sending troops.", "rejected", (), (POS, ASS, None)),
+    ("The summit fell short of producing a joint statement.", "producing", (), (NEG, ASS, None)),
+    ("Minsk refrained from recognizing the referendum.", "recognizing", (), (NEG, ASS, None)),
+    ("Belarus avoided recognizing Crimea.", "recognizing", (), (NEG, ASS, None)),
+    ("Minsk balked at Moscow's request to host an air base.", "request", (), (POS, ASS, None)),
+    ("A merger of Belarus and Russia is out of the question.", "merger", (), (NEG, ASS, None)),
+    ("An alliance with NATO is not possible for Minsk.", "alliance", (), (NEG, ASS, None)),
+    ("Russia could send troops to Belarus.", "send", (), (POS, SPEC, None)),
+    ("Minsk may join the union.", "join", (), (POS, SPEC, None)),
+    ("Moscow must have approved the deal.", "approved", (), (POS, SPEC, None)),
+    ("Minsk appears to have cancelled the contract.", "cancelled", (), (POS, SPEC, None)),
+    ("It is more than likely that Minsk signed the deal.", "signed", (), (POS, SPEC, None)),
+    ("A new gas deal is quite likely.", "deal", (), (POS, SPEC, None)),
+    ("Belarus will likely join the union.", "join", (), (POS, SPEC, None)),
+    ("Essentially, Belarus rules out a Russian base.", "base", (), (NEG, SPEC, None)),
+    ("Poland allegedly funds the Belarusian opposition.", "funds", (), (POS, SPEC, None)),
+    ("Border guards held 30 suspected smugglers.", "smugglers", (), (POS, SPEC, None)),
+    ("Brussels discussed potential sanctions against Minsk.", "sanctions", (), (POS, SPEC, None)),
+    ("In all likelihood, Kyiv will expel the envoy.", "expel", (), (POS, SPEC, None)),
+    ("Probably, Russia will send troops.", "send", (), (POS, SPEC, None)),
+    ("In my view, Minsk betrayed its partners.", "betrayed", (), (POS, SPEC, None)),
+    ("There is a chance that Poland closes the border.", "closes", (), (POS, SPEC, None)),
+    ("Chances are Lithuania expels the diplomats.", "expels", (), (POS, SPEC, None)),
+    ("It looks as if Minsk is moving closer to Moscow.", "moving", (), (POS, SPEC, None)),
+    ("Is Minsk drifting towards Beijing?", "drifting", (), (POS, SPEC, None)),
+    ("The return of the men (perhaps a trade?) pleased Moscow.", "pleased", (), (POS, ASS, None)),
+    ("Whether or not Russia pays, Minsk will sign.", "pays", (), (POS, HYP, None)),
+    ("In case Moscow cuts the gas, Minsk will turn to Warsaw.", "cuts", (), (POS, HYP, None)),
+    ("Provided that Moscow pays, Minsk will sign.", "pays", (), (POS, HYP, None)),
+    ("Minsk will sign on condition that Moscow cuts the price.", "cuts", (), (POS, HYP, None)),
+    ("In the event that NATO attacks, Russia will defend Belarus.", "attacks", (), (POS, HYP, None)),
+    ("Were Belarus a member of NATO, Moscow would protest.", "member", (), (POS, HYP, None)),
+    ("Had Moscow paid, Minsk would have joined.", "joined", (), (POS, HYP, None)),
+    ("Imagine Belarus joining NATO.", "joining", (), (POS, HYP, None)),
+    ("In theory, Belarus can leave the union.", "leave", (), (POS, HYP, None)),
+    ("Moscow must pay; otherwise Minsk will seek other partners.", "seek", (), (POS, HYP, None)),
+    ("The EU called on Minsk to free the prisoners.", "free", (), (POS, HYP, None)),
+    ("The opposition called for new elections.", "elections", (), (POS, HYP, None)),
+    ("Russia is going to build a new air base.", "build", (), (POS, ASS, None)),
+    ("Minsk is ready to host the talks.", "host", (), (POS, ASS, None)),
+    ("Lukashenko described the protests as a foreign plot.", "plot", (), (POS, REP, LUKASHENKO)),
+    ("Russia will help, Lukashenko added.", "help", (), (POS, REP, LUKASHENKO)),
+    ("Analysts doubt that Russia will send troops.", "send", (), (NEG, REP, None)),
+    ("The Kremlin issued a denial that troops had crossed the border.", "crossed", (), (NEG, REP, RUSSIA)),
+    ("Lukashenko denied meeting the envoy.", "meeting", (), (NEG, REP, LUKASHENKO)),
+    ("Lukashenko went on to state that Russia was a partner.", "partner", (), (POS, REP, LUKASHENKO)),
+    ("In the words of Lukashenko, Russia is an elder brother.", "is", (), (POS, REP, LUKASHENKO)),
+    ("As reported by Belarusian state media, Putin called Lukashenko.", "called", (), (POS, REP, BELARUS)),
+    # ---- the report verbs of ONTOLOGY.md §4.3, and speakers that are no entity
+    ("Lukashenko revealed that Moscow had offered a loan.", "offered", (), (POS, REP, LUKASHENKO)),
+    ("Lithuania announced that it would expel two Russian diplomats.", "expel", (), (POS, REP, "place/lithuania")),
+    ("Lukashenko told reporters that Russia would help.", "help", (), (POS, REP, LUKASHENKO)),
+    ("Lukashenko claimed that NATO was massing troops.", "massing", (), (POS, REP, LUKASHENKO)),
+    ("Warsaw warned that Russian troops were gathering near Grodno.", "gathering", (), (POS, REP, "place/poland")),
+    ("The Kremlin's statement mentioned that the presidents had discussed security.", "discussed", (),
+     (POS, REP, RUSSIA)),
+    ("According to the Kremlin's statement, Putin promised support to Minsk.", "promised", (), (POS, REP, RUSSIA)),
+    ("The Kremlin said in a statement that Putin had called Lukashenko.", "called", (), (POS, REP, RUSSIA)),
+    ("Officials said the talks went well.", "talks", (), (POS, REP, None)),
+    ("Russia is believed to have moved troops.", "moved", (), (POS, SPEC, None)),
 ]
 
 
@@ -188,6 +258,59 @@ CASES = [
 def test_factuality(fact, text, trigger, args, expected):
     got = fact(text, trigger, args)
     assert (got.polarity, got.modality, got.attributed_to) == expected, got.cues
+
+
+def test_every_cue_row_is_exercised(setup, fact):
+    """Each cue row of factuality.jsonl (BLOCK rows aside) fires in at least one case above."""
+    res, _, _ = setup
+    fired = {cue for text, trigger, args, _ in CASES for cue in fact(text, trigger, args).cues}
+    rows = {row["id"] for row in res.pattern_rows("factuality") if row["label"] in CUE_CLASSES
+            and row["label"] != "BLOCK"}
+    assert rows - fired == set()
+
+
+BASES = [  # (subject, past tense, bare infinitive): clauses of a relation, to be wrapped
+    ("Minsk", "recognized the referendum", "recognize the referendum"),
+    ("Russia", "sent troops to the border", "send troops to the border"),
+    ("Lithuania", "expelled two Belarusian diplomats", "expel two Belarusian diplomats"),
+    ("Poland", "closed the border crossing", "close the border crossing"),
+    ("Kyiv", "recalled its ambassador from Minsk", "recall its ambassador from Minsk"),
+]
+WRAPPERS = [  # (template, which verb form, expected modality)
+    ("If {s} {past}, the crisis would deepen.", "past", HYP),
+    ("{s} would {base} if Moscow asked.", "base", HYP),
+    ("Unless Moscow pays, {s} will {base}.", "base", HYP),
+    ("In a different world, {s} {past}.", "past", HYP),
+    ("{s} might {base}.", "base", SPEC),
+    ("{s} could {base}.", "base", SPEC),
+    ("{s} may {base}.", "base", SPEC),
+    ("{s} probably {past}.", "past", SPEC),
+    ("{s} reportedly {past}.", "past", SPEC),
+    ("{s} allegedly {past}.", "past", SPEC),
+    ("It looks like {s} {past}.", "past", SPEC),
+    ("It seems that {s} {past}.", "past", SPEC),
+    ("Essentially, {s} {past}.", "past", SPEC),
+    ("{s} is likely to {base}.", "base", SPEC),
+    ("Lukashenko said that {s} {past}.", "past", REP),
+    ("{s} {past}, the Kremlin said.", "past", REP),
+    ("According to Warsaw, {s} {past}.", "past", REP),
+    ("Officials told reporters that {s} {past}.", "past", REP),
+    ("Lukashenko claimed that {s} {past}.", "past", REP),
+    ("Lukashenko revealed that {s} {past}.", "past", REP),
+    ("Warsaw warned that {s} {past}.", "past", REP),
+    ("Vilnius announced that {s} {past}.", "past", REP),
+    ("The Kremlin's statement said that {s} {past}.", "past", REP),
+]
+
+
+@pytest.mark.parametrize(("template", "form", "modality"), WRAPPERS, ids=[w[0] for w in WRAPPERS])
+def test_conditional_hedged_or_reported_claims_are_never_asserted(fact, template, form, modality):
+    for subject, past, base in BASES:
+        verb = past if form == "past" else base
+        text = template.format(s=subject, past=past, base=base)
+        text = text[0].upper() + text[1:]
+        got = fact(text, verb.split()[0], (subject,))
+        assert got.modality == modality, (text, got)
 
 
 def test_enough_cases_cover_every_cue_class():
@@ -257,6 +380,7 @@ def test_every_row_is_a_valid_matcher_pattern(setup):
     ({"label": "HEDGE", "id": "bad", "pattern": [{"LOWER": "maybe"}], "window": -1}, "'window'"),
     ({"label": "BOUNDARY", "id": "bad", "pattern": [{"ORTH": ";"}], "blocks": ["everything"]}, "'blocks'"),
     ({"label": "HEDGE", "id": "bad"}, "invalid Matcher pattern"),
+    ({"label": "HEDGE", "id": "bad", "pattern": [{"ORTH": "?"}], "final": "yes"}, "'final'"),
 ])
 def test_bad_row_names_file_and_row(setup, bad, message):
     res, nlp, _ = setup
@@ -281,13 +405,14 @@ def test_no_cue_words_in_python():
                 values = value.get("IN", []) if isinstance(value, dict) else [value]
                 words.update(v for v in values if isinstance(v, str) and v.isalpha())
     words -= {*SCOPES, *SEGMENT_KINDS, "label", "id", "pattern", "window", "blocks", "modal"}  # schema, not cues
-    tree = ast.parse((ROOT / "kg" / "factuality.py").read_text(encoding="utf-8"))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-    constants = {n.value for n in ast.walk(tree)
-                 if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings}
-    assert not constants & words
+    for name in ("factuality.py", "factuality_scope.py"):
+        tree = ast.parse((ROOT / "kg" / name).read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        constants = {n.value for n in ast.walk(tree)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings}
+        assert not constants & words, name
 
 
 # ---- the seed articles (read at run time, never copied) ---------------------------------------
@@ -326,3 +451,58 @@ def test_seed_relations_agree_with_the_gold(setup):
             wrong += [] if ok else [(rel["id"], expected, (f.polarity, f.modality), f.cues)]
     assert total >= 60
     assert agree / total >= 0.8, wrong
+
+
+# ---- the whole pipeline: no direct (truthy) triple from a negated, hedged, conditional or reported claim ----
+
+NOT_TRUTHY = [  # (text, polarity, modality) of the claims the sentence gives
+    ("If Ukraine joined NATO, Russia would respond.", POS, HYP),
+    ("Were Belarus a member of NATO, Moscow would protest.", POS, HYP),
+    ("Belarus would recognize Abkhazia if Moscow paid.", POS, HYP),
+    ("Ukraine might join NATO next year.", POS, SPEC),
+    ("Belarus is probably a member of the CSTO.", POS, SPEC),
+    ("Belarus essentially recognized Crimea as part of Russia.", POS, SPEC),
+    ("Lukashenko said that Belarus had joined the Eurasian Economic Union.", POS, REP),
+    ("Lukashenko claimed that Poland supports the Three Seas Initiative.", POS, REP),
+    ("Belarus is unlikely to join NATO.", NEG, SPEC),
+    ("Minsk declined to recognize Abkhazia.", NEG, ASS),
+    ("Minsk has never recognized Crimea as part of Russia.", NEG, ASS),
+    ("Belarus is no longer a member of the CIS.", NEG, ASS),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from kg.config import Settings
+    from kg.pipeline import build_graph
+
+    folder = tmp_path_factory.mktemp("fact")
+    rows = [{"id": f"f{i:02d}", "text": text, "published": "2020-08-17"} for i, (text, *_) in enumerate(NOT_TRUTHY)]
+    rows.append({"id": "control", "text": "Kazakhstan is a member of the CSTO.", "published": "2020-08-17"})
+    (folder / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return build_graph([str(folder / "articles.jsonl")], Settings())
+
+
+def test_pipeline_writes_no_truthy_triple_for_unasserted_claims(built):
+    from kg.rdf import is_truthy
+
+    truthy = built.resources.truthy
+    by_doc = {r.article.doc_id: r for r in built.results}
+    claims = [(c, expected) for i, (_, *expected) in enumerate(NOT_TRUTHY) for c in by_doc[f"f{i:02d}"].claims]
+    assert len({c.evidence.text for c, _ in claims}) >= 8, "too few sentences gave a claim to test anything"
+    for c, expected in claims:
+        assert not is_truthy(c, truthy), c
+        assert [c.polarity, c.modality] == expected, c
+    direct = {(str(s), str(p), str(o)) for _, s, p, o in built.graph.quads if str(p).startswith(GK)}
+    for c, _ in claims:
+        assert (f"{BASE}id/{c.subject}", f"{GK}{c.predicate}", f"{BASE}id/{c.object}") not in direct, c
+    [control] = by_doc["control"].claims
+    assert is_truthy(control, truthy)
+    assert (f"{BASE}id/{control.subject}", f"{GK}{control.predicate}", f"{BASE}id/{control.object}") in direct
+
+
+def test_pipeline_attributes_reported_claims(built):
+    [claim] = [c for r in built.results if "had joined" in r.article.text for c in r.claims]
+    assert (claim.modality, claim.attributed_to, claim.attributed_text) == (REP, LUKASHENKO, "Lukashenko")
+    node_props = {(str(p), str(o)) for _, s, p, o in built.graph.quads if str(p) == f"{GK}attributedTo"}
+    assert (f"{GK}attributedTo", f"{BASE}id/{LUKASHENKO}") in node_props

@@ -1,7 +1,9 @@
-"""Time expressions: finding spans and resolving them against the dateline (kg.timex)."""
+"""Time expressions: finding spans and resolving them against the dateline (kg.timex), on sentences written for
+the tests; the seed checks read ../shared at run time."""
 
 from __future__ import annotations
 
+import ast
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -9,8 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.records import TimeValue
-from kg.timex import FEW, WEEKDAYS, find_times, resolve, resolve_in_text
+from kg.errors import PatternError
+from kg.records import Article, OffsetMap, TimeValue
+from kg.resources import load_resources
+from kg.timex import ArticleTimes, clause_tense, default_lexicon, find_times, lexicon_of, resolve, resolve_in_text
+from kg.timex_lexicon import Lexicon
+
+from .conftest import ONTOLOGY, ROOT
+
+FEW = default_lexicon().few
+WEEKDAYS = default_lexicon().weekday_names
 
 MON = date(2020, 8, 17)  # a Monday dateline
 FRI = date(2019, 2, 8)  # a Friday dateline
@@ -172,7 +182,7 @@ def test_last_month_in_january_is_december() -> None:
 def test_anchored_needs_anchor() -> None:
     for expr in ("the next day", "the following day", "the day before", "a day later", "two days later"):
         tv = _r(expr)
-        assert (tv.value, tv.precision, tv.resolution) == (None, "day", "unresolved: no anchor date")
+        assert (tv.value, tv.precision, tv.resolution) == (None, "unresolved", "unresolved: no anchor date")
 
 
 @pytest.mark.parametrize(
@@ -203,6 +213,7 @@ def test_no_publication_date(expr: str) -> None:
     tv = _r(expr, None)
     assert tv.value is None
     assert tv.resolution == "unresolved: no publication date"
+    assert tv.precision == ("unresolved" if tv.earliest is None else "interval")
 
 
 def test_context_year_wins_over_dateline() -> None:
@@ -343,3 +354,269 @@ def test_spans_are_ordered_disjoint_and_resolvable(words: list[str]) -> None:
     for b, e, s in spans:
         assert text[b:e] == s
         assert resolve(s, MON) is not None, s
+
+
+# --- every relative form, in a sentence written for the test (dateline Monday 2020-08-17) ---------------
+
+SENTENCES = [
+    # weekdays: the last such day on or before the dateline, unless the clause is in the future tense
+    ("Belarusian border guards detained the convoy on Friday.", "on Friday", "2020-08-14", "day", None, None),
+    ("The two presidents discussed the crisis by phone on Saturday.", "on Saturday", "2020-08-15", "day", None, None),
+    ("Lithuania closed two checkpoints on Monday.", "on Monday", "2020-08-17", "day", None, None),
+    ("NATO defence ministers will meet in Brussels on Friday.", "on Friday", "2020-08-21", "day", None, None),
+    ("On Thursday, the foreign ministers are expected to sign the protocol.", "On Thursday", "2020-08-20", "day",
+     None, None),
+    ("Warsaw will host the Ukrainian delegation this Friday.", "this Friday", "2020-08-21", "day", None, None),
+    ("Kyiv expects the envoys next Friday.", "next Friday", "2020-08-21", "day", None, None),
+    ("Minsk recalled its ambassador last Friday.", "last Friday", "2020-08-14", "day", None, None),
+    ("The Kremlin said on Sunday that Moscow will honour the treaty.", "on Sunday", "2020-08-16", "day", None, None),
+    # the dateline itself and its neighbours
+    ("Poland reopens the Terespol crossing today.", "today", "2020-08-17", "day", None, None),
+    ("The Kremlin confirmed the call yesterday.", "yesterday", "2020-08-16", "day", None, None),
+    ("The Lithuanian parliament votes on the sanctions tomorrow.", "tomorrow", "2020-08-18", "day", None, None),
+    # calendar periods relative to the dateline
+    ("Ukraine summoned the Belarusian charge d'affaires last week.", "last week", None, "interval",
+     "2020-08-10", "2020-08-16"),
+    ("The opposition candidate left for Moscow last month.", "last month", "2020-07", "month", None, None),
+    ("Belarus signed the loan agreement with China last year.", "last year", "2019", "year", None, None),
+    ("The parliament in Warsaw will debate the bill next month.", "next month", "2020-09", "month", None, None),
+    ("Protests spread to Grodno earlier this month.", "earlier this month", None, "interval",
+     "2020-08-01", "2020-08-16"),
+    ("The detentions near Minsk happened at the end of last month.", "at the end of last month", "2020-07", "month",
+     "2020-07-21", "2020-07-31"),
+    ("The Russian gas price was renegotiated two years ago.", "two years ago", "2018", "year", None, None),
+    ("The first convoy crossed the border three days ago.", "three days ago", "2020-08-14", "day", None, None),
+    # vague absolute dates (thirds rule, decades)
+    ("The activist fled to Moscow in late July.", "in late July", "2020-07", "month", "2020-07-21", "2020-07-31"),
+    ("Beijing opened the industrial park near Minsk in mid-2019.", "in mid-2019", "2019", "year",
+     "2019-05-01", "2019-08-31"),
+    ("Minsk and Moscow drafted the union treaty in the 1990s.", "in the 1990s", "1990", "decade",
+     "1990-01-01", "1999-12-31"),
+    # a date without a year follows the tense of its clause
+    ("Belarus will hold local elections in May.", "in May", "2021-05", "month", None, None),
+    ("Belarus held local elections in May.", "in May", "2020-05", "month", None, None),
+    ("The Polish president visited Kyiv in November.", "in November", "2019-11", "month", None, None),
+    ("Lukashenko will travel to Sochi on 3 August.", "on 3 August", "2021-08-03", "day", None, None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "surface", "value", "precision", "earliest", "latest"), SENTENCES,
+                         ids=[f"{i:02d}-{s[1].replace(' ', '_')}" for i, s in enumerate(SENTENCES)])
+def test_relative_form_in_a_sentence(sentence: str, surface: str, value: str | None, precision: str,
+                                     earliest: str | None, latest: str | None) -> None:
+    found = {sentence[b:e]: tv for b, e, tv in resolve_in_text(sentence, MON)}
+    assert surface in found, found
+    tv = found[surface]
+    assert (tv.value, tv.precision, tv.earliest, tv.latest) == (value, precision, earliest, latest)
+    assert "unresolved" not in (tv.resolution or "")
+
+
+ANCHORED = [
+    ("Minsk returned the detainees on Friday, and the two leaders spoke the next day.",
+     "the next day", "2020-08-15", "day"),
+    ("OSCE monitors reached Minsk on 3 August. They left the following day.", "the following day",
+     "2020-08-04", "day"),
+    ("Poland closed a crossing on 10 August 2020; Lithuania did the same a day later.", "a day later",
+     "2020-08-11", "day"),
+    ("The ministers met in Vilnius on 12 August. The day before, Warsaw had hosted the envoys.", "The day before",
+     "2020-08-11", "day"),
+    ("The envoys met in Minsk on Tuesday and again two days later.", "two days later", "2020-08-13", "day"),
+    ("Kyiv protested on 5 August 2020; a week later it recalled its ambassador.", "a week later", "2020-08-12", "day"),
+    ("Belarus joined the customs union in 2010 and ratified the treaty the following year.", "the following year",
+     "2011", "year"),
+    ("The pipeline talks failed in March 2019. A month later, Minsk asked Beijing for a loan.", "A month later",
+     "2019-04", "month"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "precision"), ANCHORED,
+                         ids=[f"{i}-{a[1].replace(' ', '_')}" for i, a in enumerate(ANCHORED)])
+def test_anchored_in_a_text(text: str, surface: str, value: str, precision: str) -> None:
+    found = {text[b:e]: tv for b, e, tv in resolve_in_text(text, MON)}
+    tv = found[surface]
+    assert (tv.value, tv.precision) == (value, precision)
+    assert tv.resolution is not None and tv.resolution.startswith("counted from the preceding date")
+
+
+def test_the_next_day_without_a_previous_date_is_unresolved() -> None:
+    [(_, _, tv)] = resolve_in_text("The presidents spoke again the next day.", MON)
+    assert (tv.value, tv.precision, tv.resolution) == (None, "unresolved", "unresolved: no anchor date")
+
+
+def test_the_following_year_needs_no_day() -> None:
+    assert _r("the following year", anchor={"year": (date(2010, 1, 1), "year")}).value == "2011"
+    assert _r("the next day", anchor={"year": (date(2010, 1, 1), "year")}).precision == "unresolved"
+
+
+def test_the_next_week_runs_from_the_dateline() -> None:
+    tv = _r("the next week", anchor=date(2020, 1, 1))
+    assert (tv.precision, tv.earliest, tv.latest) == ("interval", "2020-08-17", "2020-08-24")
+
+
+def test_reference_time_is_carried_across_paragraphs() -> None:
+    text = ("Belarus handed the detainees over to Russia on Friday.\n\n"
+            "The move surprised observers in Warsaw and Vilnius.\n\n"
+            "The presidents spoke by phone the next day.")
+    got = [(text[b:e], tv.value) for b, e, tv in resolve_in_text(text, MON)]
+    assert got == [("on Friday", "2020-08-14"), ("the next day", "2020-08-15")]
+
+
+def test_context_year_ends_with_the_paragraph() -> None:
+    text = "War broke out on 8 August 2008; a truce came on 12 August.\n\nThe detainees were freed on 14 August."
+    got = [tv.value for _, _, tv in resolve_in_text(text, MON)]
+    assert got == ["2008-08-08", "2008-08-12", "2020-08-14"]
+
+
+def test_skipped_ranges_give_no_times_and_no_anchor() -> None:
+    text = "Published on 2 January 2015. The talks collapsed the next day."
+    assert [tv.value for _, _, tv in resolve_in_text(text, MON)] == ["2015-01-02", "2015-01-03"]
+    got = resolve_in_text(text, MON, skip=[(0, 28)])
+    assert [(tv.value, tv.precision) for _, _, tv in got] == [(None, "unresolved")]
+
+
+@pytest.mark.parametrize(("sentence", "expr", "tense"), [
+    ("Putin and Lukashenko will meet in Sochi on Friday.", "on Friday", "future"),
+    ("Putin and Lukashenko met in Sochi on Friday.", "on Friday", "past"),
+    ("On Friday, the Lithuanian government approved the sanctions.", "On Friday", "past"),
+    ("On Friday, Warsaw is set to announce new sanctions.", "On Friday", "future"),
+    ("Lukashenko said on Friday that Russia will send help.", "on Friday", "past"),
+    ("Lukashenko says Russia is going to send help on Friday.", "on Friday", "future"),
+    ("Russia and Belarus on Friday.", "on Friday", None),
+    ("The United Nations envoy will visit Kyiv on Friday.", "on Friday", "future"),
+    ("Putin may call Lukashenko on Friday.", "on Friday", "future"),
+    ("Putin might have called Lukashenko on Friday.", "on Friday", "past"),
+    ("Lukashenko said Putin would visit Minsk on Friday.", "on Friday", "future"),
+    ("Talks held in May resumed on Friday.", "on Friday", "past"),
+])
+def test_clause_tense(sentence: str, expr: str, tense: str | None) -> None:
+    begin = sentence.index(expr)
+    assert clause_tense(sentence, begin, begin + len(expr)) == tense
+
+
+def test_resolution_says_when_the_tense_moved_the_date() -> None:
+    [(_, _, tv)] = resolve_in_text("Belarus will hold local elections in May.", MON)
+    assert tv.resolution == "the next such date after the dateline Monday 2020-08-17 (future tense)"
+    [(_, _, tv)] = resolve_in_text("NATO ministers will meet on Friday.", MON)
+    assert tv.resolution == "relative weekday resolved against the dateline Monday 2020-08-17 (future tense)"
+
+
+# --- the reference time of an article (the relation stage's time finder) -----------------------------
+
+
+def _article(text: str, published: str | None = "2020-08-17") -> Article:
+    return Article("t", "t", "t.txt", text, text, OffsetMap.identity(len(text)), published=published)
+
+
+def test_article_times_carry_the_reference_time_into_later_sentences() -> None:
+    text = ("Minsk handed 32 Russians over to Moscow on Friday. Observers in Kyiv were surprised. "
+            "The two presidents spoke by phone the next day.")
+    times = ArticleTimes()
+    last = text.rsplit(". ", 1)[1]
+    tv = times(last, _article(text), last.index("spoke"))
+    assert tv is not None and (tv.value, tv.text) == ("2020-08-15", "the next day")
+    # with the sentence's offset given, a repeated sentence is told apart
+    assert times(last, _article(text), 0, start=text.index(last)) == tv
+
+
+def test_article_times_prefer_what_follows_the_trigger() -> None:
+    text = "On 2 August the envoys arrived, and they spoke with Lukashenko on 4 August."
+    times = ArticleTimes()
+    assert times(text, _article(text), text.index("spoke")).value == "2020-08-04"
+    # an expression right before the trigger beats one far after it
+    assert times(text, _article(text), text.index("arrived")).value == "2020-08-02"
+
+
+def test_article_times_without_a_dateline() -> None:
+    text = "The presidents spoke on Friday."
+    assert ArticleTimes()(text, _article(text, None), 15) is None
+
+
+def test_article_times_of_a_sentence_not_in_the_article() -> None:
+    tv = ArticleTimes()("They met on Friday.", _article("Something else."), 5)
+    assert tv is not None and tv.value == "2020-08-14"
+
+
+# --- the lexicon is data -----------------------------------------------------------------------------
+
+
+def test_lexicon_is_read_from_the_ontology_folder() -> None:
+    res = load_resources(ONTOLOGY)
+    lex = lexicon_of(res)
+    assert lex.weekday_names[0] == "Monday" and lex.months["sept"] == 9
+    assert resolve("on Friday", MON, lexicon=lex) == resolve("on Friday", MON)
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"label": "WEEKDAY_NAME", "id": "x", "names": ["Funday"]}, "unknown label"),
+    ({"label": "NUMBER", "id": "x", "words": ["dozen"]}, "missing ['value']"),
+    ({"label": "NUMBER", "id": "number/two", "value": 2, "words": ["couple"]}, "duplicate id"),
+    ({"label": "AGO", "id": "x", "words": "ago"}, "must be a list"),
+    ({"label": "PART", "id": "x", "key": "dawn", "words": ["dawn of"]}, "ranges"),
+])
+def test_bad_lexicon_row_names_file_and_row(bad: dict[str, object], message: str) -> None:
+    rows = load_resources(ONTOLOGY).pattern_rows("timex")
+    with pytest.raises(PatternError) as err:
+        Lexicon([*rows, bad], "ontology/patterns/timex.jsonl")
+    text = str(err.value)
+    assert f"timex.jsonl row {len(rows) + 1}" in text and message in text
+
+
+def test_every_word_class_needs_a_row() -> None:
+    rows = [r for r in load_resources(ONTOLOGY).pattern_rows("timex") if r["label"] != "AGO"]
+    with pytest.raises(PatternError, match=r"no rows for \['AGO'\]"):
+        Lexicon(rows)
+
+
+def test_no_calendar_or_cue_words_in_python() -> None:
+    """Month, weekday, number and cue words live in timex.jsonl only."""
+    words: set[str] = set()
+    for row in load_resources(ONTOLOGY).pattern_rows("timex"):
+        for key in ("words", "names", "abbreviations"):
+            words.update(w.lower() for w in row.get(key, []) if len(w) > 3)
+    words -= {"next", "last", "this", "past", "from", "that", "when", "with", "year", "month", "week"}
+    for name in ("timex.py", "timex_rules.py", "timex_lexicon.py"):
+        tree = ast.parse((ROOT / "kg" / name).read_text(encoding="utf-8"))
+        constants = {n.value.lower() for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                     and len(n.value) < 20}
+        assert not constants & words, name
+
+
+# --- the seeds (read at run time, never copied) ------------------------------------------------------
+
+
+def test_seed_return_and_both_phone_calls_are_dated(seed_build) -> None:
+    """Acceptance of issue 4: the return of the detainees on Friday 14 August, the calls on the 15th and 16th."""
+    build, _ = seed_build
+    [doc] = [r for r in build.results if r.article.key == "58982020c0ac5eee"]
+    published = date.fromisoformat(doc.article.published or "")
+    times = {doc.article.text[b:e]: tv.value for b, e, tv in
+             resolve_in_text(doc.article.text, published, skip=doc.article.skip)}
+    assert times["the next day, Saturday"] == "2020-08-15"
+    assert times["The next day, Sunday"] == "2020-08-16"
+    dated = {(c.predicate, c.time.value) for c in doc.claims if c.time is not None}
+    assert ("yieldsTo", "2020-08-14") in dated
+    assert ("consults", "2020-08-16") in dated
+    events = {e.id for e in doc.events}
+    assert "event/2020-08-16-041-alexander-lukashenko-vladimir-putin" in events
+    assert "event/2020-08-14-0841-belarus-russia" in events
+
+
+def test_seed_first_phone_call_is_dated_the_15th(seed_build) -> None:
+    """The first call is a claim dated Saturday 15 August and an event node of its own."""
+    build, _ = seed_build
+    [doc] = [r for r in build.results if r.article.key == "58982020c0ac5eee"]
+    assert ("consults", "2020-08-15") in {(c.predicate, c.time.value) for c in doc.claims if c.time is not None}
+    assert "event/2020-08-15-041-alexander-lukashenko-vladimir-putin" in {e.id for e in doc.events}
+
+
+def test_seed_first_call_sentence_gets_the_15th_when_its_claim_is_extracted(seed_build) -> None:
+    """The gold sentence of the first call ("their leaders ... spoke ... the next day, Saturday") has no named
+    participants yet; its time is ready for the relation stage."""
+    build, _ = seed_build
+    [doc] = [r for r in build.results if r.article.key == "58982020c0ac5eee"]
+    text = doc.article.text
+    at = text.index("spoke with one another")
+    start = text.rindex(".", 0, at) + 2
+    sentence = text[start:text.index(".", at) + 1]
+    tv = ArticleTimes()(sentence, doc.article, at - start)
+    assert tv is not None and (tv.value, tv.precision) == ("2020-08-15", "day")
