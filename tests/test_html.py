@@ -253,6 +253,33 @@ def test_large_views_get_precomputed_positions_and_no_physics() -> None:
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) == len(data["nodes"])
 
 
+def test_nodes_carry_their_community_and_the_page_can_colour_by_it() -> None:
+    from kg.analytics import analyse
+    from kg.entity_graph import from_rdflib
+
+    g = hub_graph(30)
+    stats = analyse(from_rdflib(g))
+    html = render_html(g)
+    assert 'id="kg-colour"' in html and '<option value="community">' in html
+    data = page_json(html)
+    comms = data["communities"]
+    assert [c["id"] for c in comms] == sorted(c.id for c in stats.communities)
+    assert [c["label"] for c in comms] == [c.label for c in stats.communities]
+    assert len({c["color"] for c in comms}) == len(comms) and sum(c["count"] for c in comms) == 30
+    expected = stats.community_of()
+    assert all(comms[n["comm"]]["id"] == expected[n["iri"]] for n in data["nodes"])
+    assert render_html(g, stats=stats) == html  # precomputed statistics give the same page
+
+
+def test_nodes_outside_the_entity_graph_have_no_community() -> None:
+    data = page_json(render_html(small_graph()))
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    assert by_iri[EVENT]["comm"] == -1 and by_iri[str(LUKASHENKO)]["comm"] == -1  # no claim of his own
+    assert by_iri[str(PLACE.belarus)]["comm"] >= 0 and data["noCommunityColor"].startswith("#")
+    p = project(small_graph())
+    assert all(n.community == 0 for n in p.nodes)  # the projection alone computes no communities
+
+
 def test_write_html_replaces_the_file_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out" / "graph.html"
     write_html(small_graph(), target, title="x")

@@ -18,7 +18,7 @@ import pytest
 
 from kg.export.html import PHYSICS_MAX_NODES, write_html
 from kg.export.projection import project, truncate
-from tests.test_html import hub_graph, make_hostile, small_graph
+from tests.test_html import hub_graph, make_hostile, page_json, small_graph
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -121,6 +121,14 @@ def test_small_page_runs_without_errors_and_matches_the_projection(tmp_path: Pat
     assert state["data-kg-selftest-positive"] == "5/4"  # "NOT threatens" hidden
     assert state["data-kg-selftest-doc0"] == "4/3"  # document …01 only, negatives still hidden
     assert state["data-kg-selftest-reset"] == "5/5"
+    # colour by community: one colour per community, plus grey for the event and Lukashenko (no claims)
+    data = page_json(page.read_text(encoding="utf-8"))
+    communities = {n["comm"] for n in data["nodes"]}
+    assert state["data-kg-selftest-community-colours"] == str(len(communities))
+    assert -1 in communities and len(communities) >= 2
+    classes = {n["cls"] for n in data["nodes"]}
+    assert state["data-kg-selftest-class-colours"] == str(len(classes))
+    assert state["data-kg-colour"] == "class"
 
 
 def test_screenshot_is_not_blank(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ def test_seed_view_matches_its_projection(seed_build, tmp_path):
     assert state["data-kg-csp"] == "0" and state["data-kg-resources"] == "0"
     assert (int(state["data-kg-nodes"]), int(state["data-kg-edges"])) == (len(p.nodes), len(p.edges))
     assert len(p.edges) > 10
+    assert int(state["data-kg-selftest-community-colours"]) >= 3  # two communities at least, and grey
 
 
 def test_hostile_article_never_runs_in_the_view(tmp_path):

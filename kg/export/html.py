@@ -23,17 +23,20 @@ import logging
 import math
 import os
 import re
-from collections import deque
+from collections import Counter, deque
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rdflib import Graph
 
 from kg.config import DEFAULT_MAX_NODES
 from kg.errors import ExportError
 from kg.export.atomic import write_atomic
-from kg.export.projection import Edge, Node, Projection, degrees, project, readable, truncate
+from kg.export.projection import Edge, Node, Projection, degrees, project, readable, truncate, with_communities
+
+if TYPE_CHECKING:
+    from kg.analytics import GraphStats
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,13 @@ CLASS_STYLE: dict[str, tuple[str, str]] = {
     "Entity": ("#c7c7c7", "dot"),
 }
 _FALLBACK_COLOURS = ("#17becf", "#bcbd22", "#8c564b", "#e377c2", "#7f7f7f", "#1f77b4")
+#: Colours of communities 1, 2, ... in "colour by community" (largest first); later ones share ``OTHER_COMMUNITY``.
+COMMUNITY_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+    "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+)  # fmt: skip
+OTHER_COMMUNITY = "#7f7f7f"
+NO_COMMUNITY = "#d9d9d9"
 
 
 def render_html(
@@ -86,6 +96,7 @@ def render_html(
     max_nodes: int = DEFAULT_MAX_NODES,
     include_events: bool = True,
     gk_ns: str | None = None,
+    stats: GraphStats | None = None,
 ) -> str:
     """Render the interactive view of an RDF graph.
 
@@ -95,13 +106,19 @@ def render_html(
         max_nodes: Entity limit; above it the top entities by degree are kept and the page says so.
         include_events: Show ``gk:Event`` nodes linked to their participants.
         gk_ns: The gk: namespace; detected from the data when None.
+        stats: The graph's ``kg.analytics`` statistics (for the communities); computed from ``graph`` when None.
 
     Returns:
         The HTML page as a string; identical for identical input.
     """
-    return render_projection(
-        project(graph, gk_ns=gk_ns, include_events=include_events), title=title, max_nodes=max_nodes
-    )
+    from kg.analytics import analyse
+    from kg.entity_graph import from_rdflib
+
+    p = project(graph, gk_ns=gk_ns, include_events=include_events)
+    if stats is None:
+        stats = analyse(from_rdflib(graph, gk_ns=p.gk_ns))
+    p = with_communities(p, stats.community_of(), [c.label for c in stats.communities])
+    return render_projection(p, title=title, max_nodes=max_nodes)
 
 
 def write_html(graph: Graph, path: str | os.PathLike[str], **kw: Any) -> None:
@@ -180,13 +197,16 @@ def page_data(
     deg = degrees(p.edges)
     claim_keys = {e.group_key for e in p.edges if e.kind == "claim"}
     lanes = _lanes(p.edges, node_index, claim_keys)
+    comm_size = Counter(n.community for n in p.nodes if n.community > 0)
+    communities = sorted(comm_size)
+    comm_index = {c: i for i, c in enumerate(communities)}
 
     def node(i: int, n: Node) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": i, "iri": n.iri, "label": n.label, "cls": cls_index[n.cls], "event": n.kind == "event",
             "aliases": list(n.aliases), "qid": n.qid or "", "mentions": n.mentions, "ndocs": n.documents,
             "docs": [docs[d] for d in n.doc_iris if d in docs], "degree": deg[n.iri], "date": n.date,
-            "etype": n.event_type,
+            "etype": n.event_type, "comm": comm_index.get(n.community, -1),
         }  # fmt: skip
         if positions is not None:
             out["x"], out["y"] = positions[n.iri]
@@ -215,6 +235,12 @@ def page_data(
             for c in classes
         ],
         "predicates": [{"name": x, "label": readable(x)} for x in preds],
+        "communities": [
+            {"id": c, "label": p.community_labels[c - 1] if c <= len(p.community_labels) else f"community {c}",
+             "color": community_colour(c), "count": comm_size[c]}
+            for c in communities
+        ],
+        "noCommunityColor": NO_COMMUNITY,
         "documents": [{"iri": d.iri, "title": d.title, "date": d.date} for d in p.documents],
         "nodes": [node(i, n) for i, n in enumerate(p.nodes)],
         "edges": [edge(i, e) for i, e in enumerate(p.edges)],
@@ -248,6 +274,17 @@ def _lanes(edges: tuple[Edge, ...], node_index: dict[str, int], claim_keys: set[
         if e.kind == "fact" and e.group_key in by_key:
             lanes[i] = by_key[e.group_key]
     return lanes
+
+
+def community_colour(community: int) -> str:
+    """Colour of community ``community`` (from 1) in the view.
+
+    >>> community_colour(1), community_colour(0), community_colour(len(COMMUNITY_COLOURS) + 1)
+    ('#1f77b4', '#d9d9d9', '#7f7f7f')
+    """
+    if community < 1:
+        return NO_COMMUNITY
+    return COMMUNITY_COLOURS[community - 1] if community <= len(COMMUNITY_COLOURS) else OTHER_COMMUNITY
 
 
 def _style(cls: str) -> tuple[str, str]:

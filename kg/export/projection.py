@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -73,7 +73,8 @@ class Node:
     local name; ``kind`` "entity" or "event"; ``qid`` the Wikidata id or None; ``mentions`` the number of
     ``gk:Mention`` resources pointing at it and ``documents`` the distinct documents they are in (for events,
     the documents of the claims reporting them, listed in ``doc_iris``); ``date`` and ``event_type`` (CAMEO
-    notation) are set on events only.
+    notation) are set on events only; ``community`` is the Louvain community of ``kg.analytics`` (from 1;
+    0 when unknown or not computed, see ``with_communities``).
     """
 
     iri: str
@@ -87,6 +88,7 @@ class Node:
     doc_iris: tuple[str, ...] = ()
     date: str = ""
     event_type: str = ""
+    community: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,11 @@ class Edge:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """Nodes (by IRI), edges and referenced documents, all sorted; ``total_*`` count before truncation."""
+    """Nodes (by IRI), edges and referenced documents, all sorted; ``total_*`` count before truncation.
+
+    ``community_labels[i - 1]`` names community ``i`` (after its most central member) once
+    ``with_communities`` has set them.
+    """
 
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
@@ -132,6 +138,7 @@ class Projection:
     gk_ns: str = DEFAULT_GK_NS
     total_entities: int = 0
     total_events: int = 0
+    community_labels: tuple[str, ...] = ()
 
     @property
     def entity_count(self) -> int:
@@ -426,6 +433,18 @@ def project(graph: Graph, *, gk_ns: str | None = None, include_events: bool = Tr
     n_entities = sum(1 for n in nodes if n.kind == "entity")
     logger.debug("projection: %d nodes, %d edges, %d documents", len(nodes), len(edges), len(documents))
     return Projection(nodes, tuple(edges), documents, ns, n_entities, len(nodes) - n_entities)
+
+
+def with_communities(projection: Projection, membership: Mapping[str, int], labels: Sequence[str]) -> Projection:
+    """The projection with each node's community (``kg.analytics``); nodes outside the entity graph get 0.
+
+    Args:
+        projection: A projection from ``project``.
+        membership: Entity IRI → community id (from 1).
+        labels: Label of community ``i`` at index ``i - 1``.
+    """
+    nodes = tuple(replace(n, community=membership.get(n.iri, 0)) for n in projection.nodes)
+    return replace(projection, nodes=nodes, community_labels=tuple(labels))
 
 
 _KIND_ORDER = {"claim": 0, "fact": 1, "participant": 2}

@@ -20,8 +20,12 @@ def report(build: Build) -> dict[str, Any]:
     import spacy
 
     from .. import __version__
+    from ..analytics import DEFAULT_COMMUNITY_MEMBERS, DEFAULT_TOP, analyse_build, stats_dict
 
     claims = [c for r in build.results for c in r.claims]
+    _, stats = analyse_build(build)
+    # entity graph, centrality and communities (the exporters reuse the same result)
+    timings = {**build.timings, "analytics_s": stats.timings["read_s"] + stats.timings["analytics_s"]}
     by_class = Counter(e.cls for e in build.entities.values())
     return {
         "kg_version": __version__,
@@ -49,7 +53,8 @@ def report(build: Build) -> dict[str, Any]:
         ],
         "warnings": [{"source": s, "reason": why} for s, why in build.problems]
         + [{"source": r.article.source, "reason": w} for r in build.results for w in r.warnings],
-        "timings": {k: round(v, 4) for k, v in sorted(build.timings.items())},
+        "analytics": stats_dict(stats, top=DEFAULT_TOP, members=DEFAULT_COMMUNITY_MEMBERS),
+        "timings": {k: round(v, 4) for k, v in sorted(timings.items())},
     }
 
 
