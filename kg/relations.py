@@ -312,7 +312,10 @@ class RelationExtractor:
                 polarity=polarity, modality=modality,
                 relation_text=f"{text} ({qty})" if qty and not qty.isdigit() else text,
                 evidence=evidence, confidence=round(max(0.3, 0.85 - 0.03 * distance), 2),
-                attributed_to=fact.attributed_to, attributed_text=fact.attributed_text,
+                # gk:attributedTo ranges over agents: a region or a city named as the speaker stays text only
+                attributed_to=fact.attributed_to if ctx.classes.get(fact.attributed_to or "") in FAMILIES["AGENT"]
+                else None,
+                attributed_text=fact.attributed_text,
                 cameo=claim_cameo, time=time, roles=tuple(sorted(roles)),
             ))
         return out

@@ -756,3 +756,12 @@ def test_related_to_is_never_truthy_even_if_declared_eligible(claims_of):
     got = claims_of("The West tried to isolate Belarus.")
     claim = the(got, "place/west", "relatedTo", "place/belarus")
     assert claim.polarity == "Positive" and not is_truthy(claim, frozenset({"relatedTo"}))
+
+
+def test_a_region_as_speaker_is_attribution_text_not_an_agent(claims_of):
+    got = claims_of("Transnistria said that Russia supplied gas to Moldova.")
+    reported = [c for *_, c in got if c.modality == "Reported"]
+    assert reported
+    for claim in reported:
+        assert claim.attributed_to is None
+        assert claim.attributed_text and "Transnistria" in claim.attributed_text
