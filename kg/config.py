@@ -17,12 +17,37 @@ DEFAULT_LANGUAGE = "en"
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
 #: The output file names of ``kg build`` (CONTRACT.md).
 OUTPUT_FILES = ("graph.ttl", "graph.nq", "graph.html", "report.json")
+#: Largest article accepted, in bytes of its file (or of its line in a JSONL corpus). Long reads are
+#: under 200 kB and heavy HTML pages under 2 MB; a bigger input is a dump, not an article, and would
+#: take hours to analyse. ``KG_MAX_BYTES`` changes it; 0 turns the limit off.
+DEFAULT_MAX_BYTES = 2_000_000
+MAX_BYTES_ENV = "KG_MAX_BYTES"
 
 
 def default_base_iri() -> str:
     """The base IRI from ``KG_BASE_IRI`` or the built-in default, ending in ``/``."""
     base = os.environ.get(BASE_IRI_ENV) or DEFAULT_BASE_IRI
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def default_max_bytes() -> int:
+    """The article size limit from ``KG_MAX_BYTES`` or :data:`DEFAULT_MAX_BYTES` (0 = no limit).
+
+    Raises:
+        InputError: ``KG_MAX_BYTES`` is not a whole number of bytes.
+    """
+    from .errors import InputError
+
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise InputError(MAX_BYTES_ENV, f"must be a whole number of bytes (0 = no limit), got {raw!r}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.config import SUPPORTED_SUFFIXES
+from kg.config import MAX_BYTES_ENV, SUPPORTED_SUFFIXES, default_max_bytes
 from kg.errors import InputError
 from kg.iris import doc_key
 from kg.records import Article
@@ -304,7 +304,11 @@ def _unsupported(path: Path) -> InputError:
     return InputError(path, f"unsupported file type {suffix}; expected one of {expected}")
 
 
-def _walk(root: Path) -> list[Path]:
+def _broken_link(path: Path) -> InputError:
+    return InputError(path, "broken symbolic link (its target is missing or a loop)")
+
+
+def _walk(root: Path, fail: Callable[[InputError], None]) -> list[Path]:
     """Supported files under ``root``, following symlinks but never into a folder twice."""
     found: list[Path] = []
     seen: set[Path] = set()
@@ -319,16 +323,31 @@ def _walk(root: Path) -> list[Path]:
         try:
             entries = sorted(folder.iterdir())
         except OSError as exc:
-            logger.warning("%s: cannot list folder: %s", folder, exc)
+            fail(InputError(folder, f"cannot list folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue  # hidden files and folders (.git, editor backups)
+            supported = entry.suffix.lower() in SUPPORTED_SUFFIXES
             if entry.is_dir():
                 stack.append(entry)
-            elif entry.is_file() and entry.suffix.lower() in SUPPORTED_SUFFIXES:
+            elif entry.is_file() and supported:
                 found.append(entry)
+            elif supported and entry.is_symlink() and not entry.exists():
+                fail(_broken_link(entry))
     return found
+
+
+def _glob(pattern: str) -> list[Path]:
+    """Matches of a glob pattern; ``**`` never follows a symlinked folder (so loops cannot explode)."""
+    parts = Path(pattern).parts
+    n = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    root = Path(*parts[:n]) if n else Path()
+    rest = str(Path(*parts[n:])) if n < len(parts) else ""
+    if not rest:
+        return [root] if root.exists() or root.is_symlink() else []
+    matches = (m for m in root.glob(rest) if not any(x.startswith(".") for x in m.relative_to(root).parts))
+    return sorted(matches, key=str)
 
 
 def _expand(inputs: Sequence[str | Path], fail: Callable[[InputError], None]) -> list[Path]:
@@ -337,33 +356,48 @@ def _expand(inputs: Sequence[str | Path], fail: Callable[[InputError], None]) ->
         path = Path(item)
         files: list[Path] = []
         if path.is_dir():
-            files = _walk(path)
+            files = _walk(path, fail)
         elif path.exists():
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 fail(_unsupported(path))
                 continue
+            if not path.is_file():
+                fail(InputError(path, "not a regular file (a pipe, socket or device)"))
+                continue
             files = [path]
-        elif any(c in str(item) for c in "*?["):
-            matches = [Path(p) for p in sorted(glob.glob(str(item), recursive=True))]
+        elif path.is_symlink():
+            fail(_broken_link(path))
+        elif glob.has_magic(str(item)):
+            matches = _glob(str(item))
             if not matches:
                 fail(InputError(item, "no file matches this pattern"))
             for match in matches:
                 if match.is_dir():
-                    files.extend(_walk(match))
-                elif match.is_file() and match.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.extend(_walk(match, fail))
+                elif match.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                elif match.is_file():
                     files.append(match)
+                elif match.is_symlink() and not match.exists():
+                    fail(_broken_link(match))
         else:
             fail(InputError(path, "no such file or folder"))
         for f in files:
-            found.setdefault(f.resolve(), f)
+            # the same file met twice (named twice, or by a link) is read once, under its shortest name
+            key = f.resolve()
+            if key not in found or (len(f.parts), str(f)) < (len(found[key].parts), str(found[key])):
+                found[key] = f
     return sorted(found.values(), key=str)
 
 
 def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     """The article files named by files, folders (recursively) and glob patterns.
 
-    Folders and globs contribute only files with a supported suffix (hidden entries are
-    ignored); a file named explicitly must have one.
+    Folders and globs contribute only files with a supported suffix (hidden entries and
+    other files are ignored); a file named explicitly must have one. Folders are walked
+    through symbolic links but never twice (a link loop ends); ``**`` in a pattern does not
+    follow linked folders. A file reached twice (named twice, or through a link) is listed
+    once, under its shortest path.
 
     Args:
         inputs: Paths and patterns, as given on the command line.
@@ -372,57 +406,120 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
         The files, sorted by path string, each once.
 
     Raises:
-        InputError: A path does not exist, a pattern matches nothing, or an explicitly
-            named file has an unsupported suffix.
+        InputError: A path does not exist, a pattern matches nothing, a supported file is a
+            broken symbolic link, a folder cannot be listed, or an explicitly named file has an
+            unsupported suffix or is not a regular file.
     """
     return _expand(inputs, _fail)
 
 
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+#: Non-ASCII characters a single-byte news text may hold besides letters (quotes, dashes, NBSP, ...).
+_TYPOGRAPHY = frozenset(
+    "\u00a0\u00ab\u00bb\u2018\u2019\u201a\u201c\u201d\u201e\u2039\u203a\u2013\u2014\u2026\u2022\u00b7"
+    "\u00b0\u00b1\u00a7\u00a9\u00ae\u2122\u20ac\u00a3\u2116\u00a1\u00bf\u00ad"
+)
+
+#: Letters of the Russian, Belarusian and Ukrainian alphabets, and their vowels.
+_EAST_SLAVIC = frozenset([chr(c) for c in range(0x410, 0x450)] + list("ЁёІіЎўЇїЄєҐґ"))
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
+_CODEC_NAMES = {"cp1251": "cp1251 (Cyrillic)", "cp1252": "Latin-1 (Windows-1252)"}
+
+
+def _plausible(text: str, codec: str) -> bool:
+    """True if a single-byte decoding reads as real text rather than mojibake.
+
+    Every non-ASCII character must be a letter of the codec's script or common typography. Cyrillic
+    letters must form whole words (``prйsident`` is Latin-1 read as cp1251); Latin words may hold an
+    accented letter or two in a row but never three (``Ïðåçèäåíò`` is cp1251 read as Latin-1).
+    """
+    for ch in text:
+        if ord(ch) >= 0x80 and not ch.isalpha() and ch not in _TYPOGRAPHY:
+            return False
+    words = [w for w in _LETTER_RUN.findall(text) if not w.isascii()]
+    if codec == "cp1251":
+        cyrillic = [c for w in words for c in w if not c.isascii()]
+        if any(c not in _EAST_SLAVIC for c in cyrillic):
+            return False  # Serbian and Macedonian letters: more likely bytes of another encoding
+        # a Slavic text is about 40% vowels; Greek or Hebrew bytes read as cp1251 are consonant soup
+        vowels = sum(1 for c in cyrillic if c in _CYRILLIC_VOWELS)
+        if len(cyrillic) >= 10 and vowels < 0.28 * len(cyrillic):
+            return False
+        return sum(1 for w in words if any(c.isascii() for c in w)) <= 0.05 * len(words)
+    return not any(re.search(r"[^\x00-\x7f]{3}", w) for w in words)
+
+
 def decode_bytes(data: bytes, path: str | Path) -> str:
-    """Decode an article file: UTF-8 (BOM stripped), else recognisable cp1251 or Latin-1.
+    """Decode an article file: UTF-8 (BOM stripped), UTF-16/32 with a BOM, else cp1251 or Latin-1.
+
+    A file that is not UTF-8 is decoded as cp1251 (Cyrillic: Russian, Belarusian, Ukrainian) or as
+    Latin-1 (read as Windows-1252, its superset with curly quotes and dashes) only when exactly one
+    of them reads as real text; anything else is refused rather than turned into mojibake.
 
     Args:
         data: The file's bytes.
         path: The file, for messages.
 
     Raises:
-        InputError: The file is binary or its encoding cannot be recognised.
+        InputError: The file is binary, damaged, or its encoding cannot be recognised.
+
+    >>> decode_bytes("Мінск і Масква".encode("cp1251"), "a.txt")
+    'Мінск і Масква'
+    >>> decode_bytes("“Déjà vu” — à Paris".encode("cp1252"), "a.txt")
+    '“Déjà vu” — à Paris'
     """
+    text, note = _decode(data, path)
+    if note:
+        logger.warning("%s: %s", path, note)
+    return text
+
+
+def _decode(data: bytes, path: str | Path) -> tuple[str, str | None]:
+    """The decoded text and, when the encoding was guessed, a note saying which."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise InputError(path, f"binary file ({kind}) is not an article; convert it to text first")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), None
+            except UnicodeDecodeError as exc:
+                raise InputError(path, f"starts with a {codec.upper()} byte-order mark but is not valid "
+                                       f"{codec.upper()} ({exc.reason} at offset {exc.start}); "
+                                       "re-save it as UTF-8") from None
     if b"\x00" in data:
-        raise InputError(path, "binary file (contains NUL bytes) is not an article; convert it to text first")
+        raise InputError(path, "contains NUL bytes: a binary file, or UTF-16/32 text without a byte-order "
+                               "mark; convert it to UTF-8 text first")
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
+        return data.decode("utf-8").removeprefix("\ufeff"), None
     except UnicodeDecodeError as exc:
         bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError(path, f"starts with a UTF-8 byte-order mark but is not valid UTF-8 ({bad}); "
+                               "the file is damaged or mixes encodings: fix it or re-encode it as UTF-8")
     high = sum(1 for x in data if x >= 0x80)
-    letters = high + sum(1 for x in data if 65 <= x <= 90 or 97 <= x <= 122)
-    cyrillic_bytes = sum(1 for x in data if x >= 0xC0 or x in (0xA8, 0xB8))
-    if cyrillic_bytes >= 0.8 * high and high >= 0.3 * letters:
-        text = data.decode("cp1251", errors="replace")
-        non_ascii = [c for c in text if ord(c) >= 0x80]
-        if sum(1 for c in non_ascii if "\u0400" <= c <= "\u04ff") >= 0.8 * len(non_ascii):
-            logger.warning("%s: not UTF-8; decoded as cp1251 (Cyrillic)", path)
-            return text
-    text = data.decode("latin-1")
-    non_ascii = [c for c in text if ord(c) >= 0x80]
-    alpha = sum(1 for c in text if c.isalpha())
-    if (
-        not re.search("[\x80-\x9f]", text)
-        and sum(1 for c in non_ascii if c.isalpha()) >= 0.7 * len(non_ascii)
-        and len(non_ascii) <= 0.2 * alpha
-    ):
-        logger.warning("%s: not UTF-8; decoded as Latin-1", path)
-        return text
-    raise InputError(
-        path,
-        f"not valid UTF-8 ({bad}) and not recognisably cp1251 or Latin-1; "
-        "re-encode it as UTF-8 (e.g. iconv -f <encoding> -t UTF-8)",
-    )
+    if sum(len(m) for m in _UTF8_SEQ.findall(data)) >= 0.5 * high:
+        raise InputError(path, f"mostly UTF-8 but not valid UTF-8 ({bad}); the file is damaged or mixes "
+                               "encodings: fix it or re-encode it as UTF-8")
+    found: dict[str, str] = {}
+    for codec in ("cp1251", "cp1252"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text, codec):
+            found[codec] = text
+    if len(set(found.values())) == 1:
+        codec, text = next(iter(found.items()))
+        return text, f"not UTF-8: decoded as {_CODEC_NAMES[codec]}"
+    why = "could be cp1251 or Latin-1" if found else "not recognisably cp1251 (Cyrillic) or Latin-1"
+    raise InputError(path, f"not valid UTF-8 ({bad}) and {why}; re-encode it as UTF-8 "
+                           "(e.g. iconv -f <encoding> -t UTF-8)")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _jsonl_article(line: str, source: str) -> Article:
@@ -436,6 +533,11 @@ def _jsonl_article(line: str, source: str) -> Article:
         raise InputError(source, "missing required field 'id' (a string)")
     if not isinstance(rec.get("text"), str):
         raise InputError(source, "missing required field 'text' (a string)")
+    for name, value in rec.items():
+        # JSON can escape half of a UTF-16 pair ("\ud83d" of a cut emoji): not Unicode text
+        if isinstance(value, str) and (m := _SURROGATE.search(value)):
+            raise InputError(source, f"field '{name}' holds an unpaired surrogate \\u{ord(m.group()):04x} at "
+                                     f"offset {m.start()} (half of an escaped character); fix the JSON escape")
     meta: dict[str, str] = {}
     for name in _JSONL_FIELDS:
         value = rec.get(name)
@@ -453,13 +555,27 @@ def _jsonl_article(line: str, source: str) -> Article:
     return parse_article(text, doc_id=str(rec["id"]), source=source, fmt=fmt, meta=meta)
 
 
-def _iter_file(path: Path, fail: Callable[[InputError], None]) -> Iterator[Article]:
+def _too_big(source: str | Path, size: int, limit: int, what: str) -> InputError:
+    mb = f" ({size / 1e6:.1f} MB)" if size >= 1e6 else ""
+    return InputError(source, f"{what} is {size:,} bytes{mb}, above the limit of {limit:,} bytes for one "
+                              f"article; split it, or raise the limit with {MAX_BYTES_ENV}=<bytes> (0 = no limit)")
+
+
+def _iter_file(
+    path: Path, fail: Callable[[InputError], None], max_bytes: int, note: Callable[[str, str], None]
+) -> Iterator[Article]:
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
         fail(_unsupported(path))
         return
     try:
-        text = decode_bytes(path.read_bytes(), path)
+        # checked before reading: a 50 MB "article" is refused at once, not read and analysed for hours
+        if max_bytes and fmt != "jsonl" and (size := path.stat().st_size) > max_bytes:
+            raise _too_big(path, size, max_bytes, "the file")
+        text, guessed = _decode(path.read_bytes(), path)
+        if guessed:
+            logger.warning("%s: %s", path, guessed)
+            note(str(path), guessed)
         if fmt != "jsonl":
             yield parse_article(text, doc_id=path.stem, source=str(path), fmt=fmt)
             return
@@ -473,19 +589,30 @@ def _iter_file(path: Path, fail: Callable[[InputError], None]) -> Iterator[Artic
         return
     for lineno, line in enumerate(text.split("\n"), 1):
         if line.strip():
+            source = f"{path}:{lineno}"
             try:
-                yield _jsonl_article(line, f"{path}:{lineno}")
+                if max_bytes and len(line) * 4 > max_bytes and (size := len(line.encode("utf-8"))) > max_bytes:
+                    raise _too_big(source, size, max_bytes, "the record")
+                yield _jsonl_article(line, source)
             except InputError as exc:
                 fail(exc)
 
 
-def load_file(path: Path) -> list[Article]:
+def _limit(max_bytes: int | None) -> int:
+    return default_max_bytes() if max_bytes is None else max_bytes
+
+
+def load_file(path: Path, *, max_bytes: int | None = None) -> list[Article]:
     """The articles of one file (a JSONL file holds several).
+
+    Args:
+        path: The file.
+        max_bytes: Size limit of one article (see :func:`read_articles`).
 
     Raises:
         InputError: The file cannot be read or used, or a JSONL line is malformed.
     """
-    return list(_iter_file(Path(path), _fail))
+    return list(_iter_file(Path(path), _fail, _limit(max_bytes), lambda source, reason: None))
 
 
 def read_articles(
@@ -493,17 +620,21 @@ def read_articles(
     *,
     skip_bad: bool = False,
     problems: list[tuple[str, str]] | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[Article]:
     """Lazily read the articles of files, folders and globs.
 
     The same article met twice (same document key) is yielded once; the duplicate is
-    noted in ``problems`` even without ``skip_bad``.
+    noted in ``problems`` even without ``skip_bad``, and so is an encoding that had to
+    be guessed (a file that is not UTF-8).
 
     Args:
         inputs: Paths and patterns (see :func:`expand_inputs`).
         skip_bad: Record bad files and JSONL lines in ``problems`` and go on, instead of
             raising.
         problems: Receives ``(source, reason)`` pairs.
+        max_bytes: Largest article accepted, in bytes of its file or JSONL line; 0 means no
+            limit; None means ``KG_MAX_BYTES`` or :data:`kg.config.DEFAULT_MAX_BYTES`.
 
     Yields:
         One :class:`Article` per article, in path order.
@@ -512,21 +643,24 @@ def read_articles(
         InputError: Without ``skip_bad``, the first bad input.
     """
 
+    def note(source: str, reason: str) -> None:
+        if problems is not None and (source, reason) not in problems:
+            problems.append((source, reason))
+
     def fail(exc: InputError) -> None:
         if not skip_bad:
             raise exc
         logger.warning("skipped %s", exc)
-        if problems is not None:
-            problems.append((exc.path, exc.reason))
+        note(exc.path, f"{exc.reason} (skipped)")
 
+    limit = _limit(max_bytes)
     seen: dict[str, str] = {}
     for path in _expand(inputs, fail):
-        for article in _iter_file(path, fail):
+        for article in _iter_file(path, fail, limit, note):
             first = seen.setdefault(article.key, article.source)
             if first != article.source:
-                note = f"duplicate of {first} (same article, key {article.key})"
-                logger.warning("%s: %s", article.source, note)
-                if problems is not None:
-                    problems.append((article.source, note))
+                reason = f"duplicate of {first} (same article, key {article.key}); read once"
+                logger.warning("%s: %s", article.source, reason)
+                note(article.source, reason)
                 continue
             yield article

@@ -37,6 +37,8 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _CORPUS_KEY = re.compile(r"^\d+_([0-9a-f]{16})$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# scheme://host[:port]/path: no spaces, quotes, brackets or other characters IRIs may not hold
+_BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#<>\"{}|\\^`@:\[\]%]+(?::\d+)?(?:/[^\s<>\"{}|\\^`#%]*)?")
 
 
 def slugify(name: str, maxlen: int = 60) -> str:
@@ -52,6 +54,8 @@ def slugify(name: str, maxlen: int = 60) -> str:
     'h-622f743edb'
     >>> slugify("Organization for Security and Co-operation in Europe")
     'organization-for-security-and-co-operation-in-europe'
+    >>> slugify("Алексей") == slugify(unicodedata.normalize("NFD", "Алексей"))
+    True
     """
     s = _PAREN.sub("", name)
     s = unicodedata.normalize("NFKD", s)
@@ -60,12 +64,37 @@ def slugify(name: str, maxlen: int = 60) -> str:
     s = s.lower().strip()
     s = re.sub(r"^the\s+", "", s)
     s = _NON_ALNUM.sub("-", s).strip("-")
-    h = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    # canonically equivalent spellings (composed or decomposed accents) hash alike
+    h = hashlib.sha256(unicodedata.normalize("NFC", name).encode("utf-8", "surrogatepass")).hexdigest()
     if not s:
         return "h-" + h[:10]
     if len(s) > maxlen:
         s = s[:maxlen].rsplit("-", 1)[0] + "-" + h[:6]
     return s
+
+
+def check_base_iri(base: str) -> str:
+    """``base`` if it can start every minted IRI: absolute, with a host, ending in ``/``, no ``#``.
+
+    Raises:
+        InputError: It cannot (the message says why).
+
+    >>> check_base_iri("https://geokg.example/")
+    'https://geokg.example/'
+    >>> check_base_iri("geokg.example/")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: --base-iri: 'geokg.example/' is not an absolute IRI like https://example.org/kg/
+    """
+    from .errors import InputError
+
+    if "#" in base:
+        raise InputError("--base-iri", f"{base!r} holds '#'; minted IRIs add their own fragment (…/ont#, #char=)")
+    if not _BASE_IRI.fullmatch(base):
+        raise InputError("--base-iri", f"{base!r} is not an absolute IRI like https://example.org/kg/")
+    if not base.endswith("/"):
+        raise InputError("--base-iri", f"{base!r} must end with '/'")
+    return base
 
 
 def is_slug(text: str) -> bool:

@@ -334,11 +334,25 @@ def load_resources(root: Path) -> Resources:
     return Resources(root=root, registry=registry, patterns=patterns, version=_data_version(root), truthy=truthy)
 
 
+#: Names of the analyst queries ``ontology/queries/{name}.rq`` (never a path: integrity checks stay apart).
+_QUERY_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def named_queries(root: Path) -> dict[str, str]:
+    """Name -> text of the analyst queries ``ontology/queries/*.rq`` (not the integrity checks), sorted."""
+    files = sorted(p for p in (root / "queries").glob("*.rq") if _QUERY_NAME.match(p.stem))
+    return {p.stem: p.read_text(encoding="utf-8") for p in files}
+
+
 def load_query(root: Path, name: str) -> str:
-    """Text of the named query ``ontology/queries/{name}.rq``."""
+    """Text of the named query ``ontology/queries/{name}.rq``.
+
+    Raises:
+        OntologyError: no analyst query has that name (the message lists them).
+    """
     path = root / "queries" / f"{name}.rq"
-    if not path.is_file():
-        known = sorted(p.stem for p in (root / "queries").glob("*.rq"))
+    if not _QUERY_NAME.match(name) or not path.is_file():
+        known = sorted(named_queries(root))
         raise OntologyError(f"no query named {name!r}; known: {', '.join(known) or 'none'}")
     return path.read_text(encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,12 +23,13 @@ def _nq(build: Build, path: Path) -> None:
 
 
 def _html(build: Build, path: Path) -> None:
+    from ..analytics import analyse_build
     from ..rdf import to_graph
     from .html import write_html
 
     graph = to_graph(build.graph.quads, build.graph.ns)
     write_html(graph, path, title="kg graph", max_nodes=build.settings.max_nodes,
-               gk_ns=f"{build.graph.ns.base}ont#")
+               gk_ns=f"{build.graph.ns.base}ont#", stats=analyse_build(build)[1])
 
 
 def _report(build: Build, path: Path) -> None:
@@ -37,20 +38,68 @@ def _report(build: Build, path: Path) -> None:
     write_report(build, path)
 
 
-#: Output file name -> writer; `kg build` writes all of them (CONTRACT.md).
+def _jsonld(build: Build, path: Path) -> None:
+    from .jsonld import write_jsonld
+
+    write_jsonld(build.graph.quads, build.graph.ns, path)
+
+
+def _network(fmt: str) -> Callable[[Build, Path], None]:
+    def write(build: Build, path: Path) -> None:
+        from ..analytics import analyse_build
+        from .network import write_network
+
+        write_network(analyse_build(build)[0], path, fmt)
+
+    return write
+
+
+#: Output file name -> writer. `kg build` writes the four files of CONTRACT.md (``OUTPUT_FILES``) always,
+#: the others when ``--format`` names them.
 EXPORTERS: dict[str, Callable[[Build, Path], None]] = {
     "graph.ttl": _ttl,
     "graph.nq": _nq,
     "graph.html": _html,
     "report.json": _report,
+    "graph.graphml": _network("graphml"),
+    "graph.gexf": _network("gexf"),
+    "graph.jsonld": _jsonld,
 }
+#: ``--format`` name -> the extra output file it adds.
+FORMATS: dict[str, str] = {"graphml": "graph.graphml", "gexf": "graph.gexf", "jsonld": "graph.jsonld"}
 
 
-def write_outputs(build: Build, out_dir: Path) -> list[Path]:
-    """Write every output file of CONTRACT.md into ``out_dir``; each write is atomic."""
+def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Format names from ``"graphml,gexf"`` (or a list of such strings), checked, deduplicated, in order.
+
+    >>> parse_formats("gexf, graphml,gexf")
+    ('gexf', 'graphml')
+
+    Raises:
+        InputError: a name is not in ``FORMATS``.
+    """
+    from ..errors import InputError
+
+    items = [formats] if isinstance(formats, str) else list(formats or ())
+    names = [n.strip().lower() for item in items for n in item.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(FORMATS))
+    if unknown:
+        raise InputError("--format", f"unknown format {', '.join(unknown)}; expected {', '.join(FORMATS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def write_outputs(build: Build, out_dir: Path, formats: str | Iterable[str] | None = None) -> list[Path]:
+    """Write every output file of CONTRACT.md into ``out_dir``, plus those of ``formats``; each write is atomic.
+
+    Raises:
+        InputError: a format is unknown (checked before anything is written).
+    """
+    from ..config import OUTPUT_FILES
+
+    names = [*OUTPUT_FILES, *(FORMATS[f] for f in parse_formats(formats))]
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, writer in EXPORTERS.items():
-        writer(build, out_dir / name)
+    for name in names:
+        EXPORTERS[name](build, out_dir / name)
         written.append(out_dir / name)
     return written

@@ -24,17 +24,23 @@ from .atomic import atomic_path
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# an unpaired surrogate cannot be written in UTF-8 nor escaped (\\uD800 is no character): U+FFFD stands for it
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
+# anything that may need work in an IRI: the fast path skips the character loop for minted IRIs
+_IRI_SUSPECT = re.compile(r'[^\x21-\x7e]|[<>"{}|^`\\\[\]%]|#[^#]*#')
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
+_HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 
 
 def _escape_char(m: re.Match[str]) -> str:
     ch = m.group(0)
+    if "\ud800" <= ch <= "\udfff":
+        return "\\uFFFD"
     return _ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
 
 
 def literal_text(value: str) -> str:
-    """A quoted Turtle/N-Triples string.
+    """A quoted Turtle/N-Triples string; an unpaired surrogate becomes U+FFFD.
 
     >>> print(literal_text('say "hi"\\n\\x01'))
     "say \\"hi\\"\\n\\u0001"
@@ -42,13 +48,51 @@ def literal_text(value: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
 
 
-def iri_text(iri: str) -> str:
-    """An IRI in angle brackets; characters IRIs may not hold are \\u-escaped.
+def _iri_char_ok(ch: str) -> bool:
+    """True if RFC 3987 allows ``ch`` in an IRI as it is (ASCII graphic, or ``ucschar``)."""
+    o = ord(ch)
+    if o < 0xA0:
+        return 0x20 < o < 0x7F and ch not in '<>"{}|^`\\'
+    if o < 0x10000:
+        return o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFEF
+    return (o & 0xFFFF) <= 0xFFFD and o < 0xF0000 and not 0xE0000 <= o < 0xE1000
 
-    >>> iri_text("https://e.org/a b")
-    '<https://e.org/a\\\\u0020b>'
+
+def _percent(ch: str) -> str:
+    if "\ud800" <= ch <= "\udfff":
+        ch = "\ufffd"
+    return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+
+
+def iri_text(iri: str) -> str:
+    """An IRI in angle brackets that strict parsers accept; what an IRI may not hold is percent-encoded.
+
+    Characters outside RFC 3987 (spaces, controls, ``<>"{}|^`\\``, private use, non-characters,
+    unpaired surrogates), a ``%`` not starting an escape, a second ``#`` and brackets outside the
+    host are written as ``%XX`` of their UTF-8 bytes.
+
+    >>> iri_text("https://geokg.example/doc/ab12#char=0,5")
+    '<https://geokg.example/doc/ab12#char=0,5>'
+    >>> iri_text("https://e.org/a b%zz#x#y")
+    '<https://e.org/a%20b%25zz#x%23y>'
     """
-    return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri) + ">"
+    if not _IRI_SUSPECT.search(iri):
+        return f"<{iri}>"
+    m = _AUTHORITY.match(iri)
+    host_end = m.end() if m else 0
+    out = []
+    fragment = False
+    for i, ch in enumerate(iri):
+        if ch == "%" and _HEX2.match(iri, i + 1):
+            out.append(ch)
+        elif ch == "#" and not fragment:
+            fragment = True
+            out.append(ch)
+        elif ch in "%#" or (ch in "[]" and i >= host_end) or not _iri_char_ok(ch):
+            out.append(_percent(ch))
+        else:
+            out.append(ch)
+    return "<" + "".join(out) + ">"
 
 
 def prefixes(ns: Namespaces) -> dict[str, str]:
