@@ -313,17 +313,22 @@ def pronoun_links(doc: Doc, persons: Iterable[tuple[int, int, str]]) -> list[Lin
     """
     ordered = sorted(persons)
     starts = [sent.start for sent in doc.sents]
+    first_in: dict[int, tuple[int, int, str]] = {}
+    for person in ordered:
+        first_in.setdefault(_sentence_index(starts, person[0]), person)
     links = []
+    j = -1  # the last person mention that ends before the current token
     for tok in doc:
-        if tok.lower_ not in _PRONOUNS:
+        while j + 1 < len(ordered) and ordered[j + 1][1] <= tok.i:
+            j += 1
+        if tok.lower_ not in _PRONOUNS or j < 0:
             continue
         here = _sentence_index(starts, tok.i)
-        before = [p for p in ordered if p[1] <= tok.i and here - _sentence_index(starts, p[0]) <= _PRONOUN_REACH]
-        if not before:
-            continue
-        same = [p for p in before if _sentence_index(starts, p[0]) == here]
-        _start, _end, eid = same[0] if same else before[-1]
-        links.append(Link(tok.i, tok.i + 1, eid, "Anaphor"))
+        first = first_in.get(here)
+        if first is not None and first[1] <= tok.i:
+            links.append(Link(tok.i, tok.i + 1, first[2], "Anaphor"))
+        elif here - _sentence_index(starts, ordered[j][0]) <= _PRONOUN_REACH:
+            links.append(Link(tok.i, tok.i + 1, ordered[j][2], "Anaphor"))
     return links
 
 

@@ -124,9 +124,14 @@ class MentionFinder:
         people += [(x.start, x.end, x.entity_id) for x in links if classes.get(x.entity_id) == "Person"
                    or (self.registry.get(x.entity_id) and self.registry.entries[x.entity_id].type == "Person")]
         links += pronoun_links(doc, people)
+        by_token: dict[int, list[tuple[int, int]]] = {}
+        for s, e in found:
+            for t in range(s, e):
+                by_token.setdefault(t, []).append((s, e))
         for link in links:
             # a description may contain mentions ("the [Russian] capital") but not cut through one
-            if all(link.start <= s and e <= link.end or e <= link.start or link.end <= s for s, e in found):
+            touched = (b for t in range(link.start, link.end) for b in by_token.get(t, ()))
+            if all(link.start <= s and e <= link.end for s, e in touched):
                 found[(link.start, link.end)] = (link.entity_id, link.kind)
                 if link.entity_id not in entities and (entry := self.registry.get(link.entity_id)):
                     entities[link.entity_id] = _registry_entity(entry)
@@ -268,10 +273,10 @@ def _gazetteer_spans(doc: Doc) -> Iterable[tuple[SpacySpan, bool]]:
     """Entity spans set by the gazetteer, then the matches nested inside them."""
     outer = [ent for ent in doc.ents if ent.id_]
     yield from ((ent, False) for ent in outer)
-    bounds = [(ent.start, ent.end) for ent in outer]
+    owner = {t: (ent.start, ent.end) for ent in outer for t in range(ent.start, ent.end)}
     for span in doc.spans.get(GAZETTEER_KEY, []):
-        inside = any(s <= span.start and span.end <= e and (s, e) != (span.start, span.end) for s, e in bounds)
-        if inside:
+        bounds = owner.get(span.start)
+        if bounds and span.end <= bounds[1] and bounds != (span.start, span.end):
             yield span, True
 
 

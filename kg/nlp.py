@@ -12,7 +12,9 @@ import logging
 import warnings
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -47,24 +49,26 @@ def kg_sentences(doc: Doc) -> Doc:
     """Sentence boundaries from terminal punctuation and paragraph breaks.
 
     Whitespace tokens never start a sentence; closing quotes and brackets stay
-    with the sentence they close.
+    with the sentence they close. The boundaries are written in one array
+    (setting ``token.is_sent_start`` token by token rescans the Doc each time).
     """
+    starts = numpy.full((len(doc), 1), -1, dtype="int32")
     start_next = True
     for i, token in enumerate(doc):
         if token.is_space:
-            token.is_sent_start = False
             if _newline_breaks(doc, i):
                 start_next = True
             continue
         if start_next and not (token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL):
-            token.is_sent_start = True
+            starts[i, 0] = 1
             start_next = False
-        else:
-            token.is_sent_start = i == 0
         ends = token.text in _TERMINAL or (token.is_punct and len(token.text) > 1 and token.text[-1] in "!?")
         closes = token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL
         if ends or closes:
             start_next = True
+    if len(doc):
+        starts[0, 0] = 1
+        doc.from_array([SENT_START], starts.astype("uint64"))  # -1 wraps, as spaCy's own arrays do
     return doc
 
 
