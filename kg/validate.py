@@ -377,10 +377,11 @@ def format_report(report: ValidationReport, max_rows: int = DEFAULT_MAX_ROWS) ->
     lines = [f"{report.path}: {report.triples} triples, base {b}"]
     if not report.shacl_ran:
         lines.append("SHACL: skipped")
-    elif report.shacl_conforms:
+    elif report.shacl_conforms and not report.shacl_results:
         lines.append("SHACL: conforms")
     else:
-        lines.append(f"SHACL: {len(report.shacl_results)} result(s)")
+        verdict = "conforms, with warnings" if report.shacl_conforms else "does not conform"
+        lines.append(f"SHACL: {verdict}: {len(report.shacl_results)} result(s)")
         for r in report.shacl_results[:max_rows]:
             where = " ".join(x for x in (_short(r.focus, b), _short(r.path, b)) if x)
             value = f" (value {_short(r.value, b)})" if r.value else ""

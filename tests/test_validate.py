@@ -242,7 +242,7 @@ def test_a_claim_without_provenance_fails_the_check_and_shacl(runner, graph, tmp
     assert any(r.focus == str(claim) and r.path == str(PROV.wasDerivedFrom) for r in report.shacl_results)
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
-    assert "FAIL  claim-provenance" in result.output and "SHACL: 1 result(s)" in result.output
+    assert "FAIL  claim-provenance" in result.output and "SHACL: does not conform: 1 result(s)" in result.output
 
 
 def test_a_claim_whose_evidence_is_another_documents_text_fails_provenance(graph, tmp_path):
@@ -326,3 +326,22 @@ def test_an_unknown_check_name_exits_2(runner, built):
     result = runner.invoke(app, ["validate", str(built / "graph.ttl"), "--check", "no-such-check"])
     assert result.exit_code == 2
     assert "no-such-check" in result.output
+
+
+def test_missing_publisher_is_a_warning_not_a_violation(tmp_path):
+    """An article that names no publisher still gives a conforming graph; the gap is reported as a warning."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "Grain Talks Resume\n\nBy Ann Lee\n\nMarch 3, 2021\n\nBelarus and Ukraine resumed talks on grain transit.\n",
+        encoding="utf-8")
+    runner = CliRunner()
+    built = runner.invoke(app, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(app, ["validate", str(tmp_path / "out" / "graph.ttl")])
+    assert result.exit_code == 0, result.output
+    assert "conforms, with warnings" in result.output
+    assert "Warning" in result.output and "publisher" in result.output
