@@ -67,7 +67,7 @@ class Coreferencer:
                                                 {"LOWER": {"IN": ["government", "regime", "administration"]}}]])
         self.event_nouns: dict[tuple[str, ...], list[RegistryEntry]] = {}
         for entry in registry.entries.values():
-            for noun in getattr(entry, "nouns", ()):
+            for noun in entry.nouns:
                 self.event_nouns.setdefault(tuple(noun.split()), []).append(entry)
         self.holders: dict[tuple[str, str], list[RegistryEntry]] = {}
         for entry in registry.entries.values():
@@ -153,10 +153,10 @@ class Coreferencer:
             return None
         scored = []
         for entry in self.event_nouns.get(nouns, []):
-            parts = set(getattr(entry, "participants", ()))
+            parts = set(entry.participants)
             if actors and not actors <= parts:
                 continue
-            start = str(getattr(entry, "start", "") or "")
+            start = entry.start or ""
             if year is not None:
                 # an explicit year names the event, however long ago it was
                 if not start.startswith(str(year)) or (published and _date(start, last=False) > published):
@@ -165,7 +165,7 @@ class Coreferencer:
                 continue
             weight = max((present.get(p, 0) for p in parts), default=0)
             if weight or actors:
-                scored.append(((weight, getattr(entry, "start", "") or ""), entry.id))
+                scored.append(((weight, start), entry.id))
         scored.sort(reverse=True)
         if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
             return None
@@ -191,8 +191,7 @@ class Coreferencer:
 
 
 def _active(entry: RegistryEntry, published: dt.date) -> bool:
-    start = getattr(entry, "start", None)
-    end = getattr(entry, "end", None)
+    start, end = entry.start, entry.end
     if not start:
         return False
     if _date(start, last=False) > published:

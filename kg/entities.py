@@ -11,23 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .iris import entity_id
-from .records import DocumentResult, Entity
+from .records import Article, DocumentResult, Entity
 from .resources import Registry
 
 
-def metadata_entities(result: DocumentResult, registry: Registry) -> list[Entity]:
-    """Entities for an article's authors, publisher and original venue."""
-    art = result.article
-    wanted = [("Person", name) for name in art.authors]
-    wanted += [("MediaOutlet", name) for name in (art.publisher, art.original_publisher) if name]
+def metadata_entities(article: Article, registry: Registry | None = None) -> list[tuple[str, Entity]]:
+    """``(name as written, entity)`` for an article's authors, publisher and original venue.
+
+    With a registry, a known author or outlet is its registry entry; the id is the same either way.
+    """
+    wanted = [("Person", name) for name in article.authors]
+    wanted += [("MediaOutlet", name) for name in (article.publisher, article.original_publisher) if name]
     out = []
     for cls, name in wanted:
         eid = entity_id(cls, name)
-        entry = registry.get(eid)
+        entry = registry.get(eid) if registry else None
         if entry is not None:
-            out.append(Entity(entry.id, entry.name, entry.type, entry.labels, entry.qid))
+            out.append((name, Entity(entry.id, entry.name, entry.type, entry.labels, entry.qid)))
         else:
-            out.append(Entity(eid, name, cls, discovered=True))
+            out.append((name, Entity(eid, name, cls, discovered=True)))
     return out
 
 
@@ -40,11 +42,11 @@ def collect_entities(results: Iterable[DocumentResult], registry: Registry) -> d
     """
     candidates: dict[str, list[Entity]] = {}
     for result in results:
-        for entity in (*result.entities, *metadata_entities(result, registry)):
+        for entity in (*result.entities, *(e for _, e in metadata_entities(result.article, registry))):
             candidates.setdefault(entity.id, []).append(entity)
     table: dict[str, Entity] = {}
     for eid in sorted(candidates):
-        entry = registry.get(eid)
+        entry = registry.get(eid) if registry else None
         if entry is not None:
             table[eid] = Entity(entry.id, entry.name, entry.type, entry.labels, entry.qid)
         else:

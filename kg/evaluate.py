@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import evaluate_relations as rel
+from .entities import metadata_entities
 from .errors import InputError
-from .iris import entity_id
 from .records import Claim, DocumentResult, Entity
 
 if TYPE_CHECKING:
@@ -119,13 +119,9 @@ class DocEntities:
             out.mentions.setdefault(m.entity_id, []).append((m.begin, m.end))
             if m.kind in {"Name", "Abbreviation"}:
                 out.texts.setdefault(m.entity_id, set()).add(_norm(m.text))
-        art = result.article
-        for cls_name, name in [("Person", a) for a in art.authors] + [
-            ("MediaOutlet", p) for p in (art.publisher, art.original_publisher) if p
-        ]:
-            eid = entity_id(cls_name, name)
-            out.mentions.setdefault(eid, [])
-            out.texts.setdefault(eid, set()).add(_norm(name))
+        for name, entity in metadata_entities(result.article):
+            out.mentions.setdefault(entity.id, [])
+            out.texts.setdefault(entity.id, set()).add(_norm(name))
         return out
 
 

@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 
 from .coref import Coreferencer, Link, acronym_links, pronoun_links
 from .discovery import Discovered, Discoverer
+from .entities import metadata_entities
 from .errors import PatternError
 from .iris import entity_id
 from .lexicon import load_lexicon
@@ -102,7 +103,7 @@ class MentionFinder:
                 continue
             found[(span.start, span.end)] = (target.id, kind)
             entities[target.id] = _registry_entity(target)
-        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        tokens = _token_owners(found)
         published = _published(article)
         present = Counter(eid for eid, _ in found.values())
         groups: dict[tuple[str, ...], Entity] = {}
@@ -116,7 +117,7 @@ class MentionFinder:
                 found[(start, end)] = (entity.id, "Name")
                 entities.setdefault(entity.id, entity)
         self._link_acronyms(doc, found, entities)
-        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        tokens = _token_owners(found)
         present = Counter(eid for eid, _ in found.values())
         links = self.coref(doc, tokens, present, published) + _surnames(doc, found, entities)
         classes = {eid: e.cls for eid, e in entities.items()}
@@ -173,12 +174,7 @@ class MentionFinder:
 
     def _source_names(self, doc: Doc, article: Article) -> Iterable[tuple[int, int, Entity]]:
         """The article's authors and publishers where the text names them (a signature, a bio)."""
-        wanted = [("Person", a) for a in article.authors]
-        wanted += [("MediaOutlet", p) for p in (article.publisher, article.original_publisher) if p]
-        for cls, name in wanted:
-            eid = entity_id(cls, name)
-            entry = self.registry.get(eid)
-            entity = _registry_entity(entry) if entry else Entity(eid, name, cls, discovered=True)
+        for name, entity in metadata_entities(article, self.registry):
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
                 span = doc.char_span(match.start(), match.end())
                 if span is not None:
@@ -203,7 +199,7 @@ class MentionFinder:
     def _link_acronyms(self, doc: Doc, found: dict[tuple[int, int], tuple[str, str]],
                        entities: dict[str, Entity]) -> None:
         """Acronyms defined in brackets: the long form becomes an entity if it is not one, then every use links."""
-        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        tokens = _token_owners(found)
         _, undefined = acronym_links(doc, tokens)
         for start, end, _acr in undefined:
             span = doc[start:end]
@@ -215,7 +211,7 @@ class MentionFinder:
                 entity = _registry_entity(self.registry.entries[entity.id])
             found[(start, end)] = (entity.id, "Name")
             entities.setdefault(entity.id, entity)
-        tokens = {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
+        tokens = _token_owners(found)
         links, _ = acronym_links(doc, tokens)
         for link in links:
             found[(link.start, link.end)] = (link.entity_id, link.kind)
@@ -229,6 +225,11 @@ def _matcher(resources: Resources, vocab: object, name: str) -> Matcher:
         except (KeyError, ValueError) as exc:
             raise PatternError(f"{resources.root}/patterns/{name}.jsonl row {i + 1}: {exc}") from exc
     return matcher
+
+
+def _token_owners(found: Mapping[tuple[int, int], tuple[str, str]]) -> dict[int, str]:
+    """Token index -> entity id of the mentions found so far (a nested mention wins over its container)."""
+    return {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
 
 
 def _coordinated_cities(doc: Doc, locative: set[int]) -> set[int]:

@@ -68,7 +68,8 @@ def kg_sentences(doc: Doc) -> Doc:
             start_next = True
     if len(doc):
         starts[0, 0] = 1
-        doc.from_array([SENT_START], starts.astype("uint64"))  # -1 wraps, as spaCy's own arrays do
+        values: Any = starts.astype("uint64")
+        doc.from_array([SENT_START], values)  # -1 wraps, as spaCy's own arrays do
     return doc
 
 
