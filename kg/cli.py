@@ -12,7 +12,13 @@ import typer
 
 from . import __version__
 from .analytics import DEFAULT_SEED, DEFAULT_TOP
-from .config import DEFAULT_MAX_NODES, DEFAULT_ONTOLOGY_DIR, default_base_iri
+from .config import (
+    DEFAULT_MAX_NODES,
+    DEFAULT_ONTOLOGY_DIR,
+    DEFAULT_WORKERS,
+    default_base_iri,
+    default_cache_dir,
+)
 from .errors import KGError
 
 app = typer.Typer(
@@ -60,32 +66,51 @@ def build_cli(
         typer.Option("--format", help="Extra outputs, comma-separated: jsonld (the dataset), graphml, gexf "
                                       "(the entity graph)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (no progress line).")
+                     ] = False,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes analysing articles "
+                                         "(the output does not depend on it).")] = DEFAULT_WORKERS,
+    cache: Annotated[Path | None, typer.Option(help="Analysis cache folder (default: KG_CACHE_DIR or ~/.cache/kg); "
+                                              "unchanged articles are not analysed again.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Analyse every article; read and write no cache.")
+                        ] = False,
+    store: Annotated[Path | None, typer.Option(help="Also load the dataset into an on-disk Oxigraph store in this "
+                                              "folder (query it with `kg query DIR`).")] = None,
 ) -> None:
     """Build graph.ttl, graph.nq, graph.html and report.json from articles.
 
     An article file (or JSONL line) above KG_MAX_BYTES bytes (default 2000000; 0 = no limit) is refused.
+    On a terminal a progress line shows articles done, words/s and the time left.
     """
     from .config import Settings
     from .export import parse_formats, write_outputs
     from .export.atomic import atomic_group
     from .iris import check_base_iri
     from .pipeline import build_graph
+    from .progress import Progress
 
     base = base_iri or default_base_iri()
     if not base.endswith(("/", "#")):
         base += "/"
+    cache_dir = None if no_cache else (cache or default_cache_dir())
     settings = Settings(base_iri=base, ontology_dir=ontology, spacy_model=spacy_model, skip_bad=skip_bad,
-                        max_nodes=max_nodes)
+                        max_nodes=max_nodes, workers=workers, cache_dir=cache_dir)
     try:
         check_base_iri(base)
         extra = parse_formats(formats)  # a bad --format fails before any work
-        build = build_graph(inputs, settings)
+        with Progress(_input_bytes(inputs), enabled=False if quiet else None) as progress:
+            build = build_graph(inputs, settings, progress=lambda a: progress.advance(
+                words=len(a.text.split()), nbytes=len(a.raw.encode("utf-8"))))
         if not build.results:
             why = "".join(f"; {source}: {reason}" for source, reason in build.problems[:3])
             raise KGError(f"no article could be read from the inputs{why}")
         with atomic_group():  # all outputs replaced together, or none (a killed build leaves the old ones)
             written = write_outputs(build, output, extra)
+            if store is not None:
+                from .export.store import write_store
+
+                write_store(build.graph.quads, build.graph.ns, store)
+                written.append(store)
     except KGError as exc:
         raise _fail(exc) from None
     if not quiet:
@@ -95,6 +120,16 @@ def build_cli(
             typer.echo(f"wrote {path}")
         for source, reason in build.problems:
             typer.echo(f"warning: {source}: {reason}", err=True)
+
+
+def _input_bytes(inputs: list[str]) -> int | None:
+    """Total size of the input files (for the progress line's time left); None if unknown."""
+    from .ingest import expand_inputs
+
+    try:
+        return sum(path.stat().st_size for path in expand_inputs(inputs))
+    except (KGError, OSError):
+        return None  # the build reports bad inputs itself
 
 
 @app.command("query")

@@ -12,6 +12,9 @@ DEFAULT_ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 DEFAULT_SPACY_MODEL: str | None = None
 DEFAULT_MAX_NODES = 1500
 DEFAULT_BATCH_SIZE = 64
+DEFAULT_WORKERS = 1
+#: Environment variable naming the analysis cache folder of ``kg build``.
+CACHE_DIR_ENV = "KG_CACHE_DIR"
 DEFAULT_LANGUAGE = "en"
 #: Input suffixes the ingest stage accepts.
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
@@ -28,6 +31,13 @@ def default_base_iri() -> str:
     """The base IRI from ``KG_BASE_IRI`` or the built-in default, ending in ``/``."""
     base = os.environ.get(BASE_IRI_ENV) or DEFAULT_BASE_IRI
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def default_cache_dir() -> Path:
+    """The analysis cache folder: ``KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
+    if folder := os.environ.get(CACHE_DIR_ENV):
+        return Path(folder)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
 
 
 def default_max_bytes() -> int:
@@ -60,7 +70,10 @@ class Settings:
         spacy_model: Name of an installed spaCy pipeline to use instead of ``spacy.blank("en")``.
         skip_bad: Skip unreadable inputs (listed in report.json) instead of failing.
         max_nodes: Node limit of the HTML view.
-        batch_size: Articles per ``nlp.pipe`` batch.
+        batch_size: Articles per ``nlp.pipe`` batch (and per task sent to a worker).
+        workers: Worker processes analysing articles; 1 analyses in this process. The output
+            does not depend on it.
+        cache_dir: Folder of the analysis cache; None for no cache.
     """
 
     base_iri: str = field(default_factory=default_base_iri)
@@ -69,3 +82,5 @@ class Settings:
     skip_bad: bool = False
     max_nodes: int = DEFAULT_MAX_NODES
     batch_size: int = DEFAULT_BATCH_SIZE
+    workers: int = DEFAULT_WORKERS
+    cache_dir: Path | None = None

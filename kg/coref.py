@@ -22,10 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from .doctext import words
 from .lexicon import Lexicon
+from .matching import GatedMatcher
 from .resources import Registry, RegistryEntry
 
 _DETERMINERS = ("the",)
@@ -55,7 +56,7 @@ class Coreferencer:
     def __init__(self, registry: Registry, vocab: Any, lexicon: Lexicon) -> None:
         self.registry = registry
         self.lexicon = lexicon
-        self.matcher = Matcher(vocab)
+        self.matcher = GatedMatcher(vocab)
         demonym = {"ENT_TYPE": {"IN": ["Country", "Territory"]}, "OP": "+"}
         the = {"LOWER": {"IN": list(_DETERMINERS)}}
         for phrase in sorted(lexicon.roles):
@@ -174,19 +175,20 @@ class Coreferencer:
     def _events(self, doc: Doc, tokens: Mapping[int, str], present: Mapping[str, int],
                 published: dt.date | None) -> Iterable[Link]:
         longest = max((len(k) for k in self.event_nouns), default=0)
-        for tok in doc:
-            if tok.lower_ not in _DETERMINERS:
+        text, lower = words(doc)
+        size = len(lower)
+        for i, low in enumerate(lower):
+            if low not in _DETERMINERS:
                 continue
             for n in range(longest, 0, -1):
-                words = doc[tok.i + 1: tok.i + 1 + n]
-                end = tok.i + 1 + n
-                if len(words) < n or any(t.i in tokens or not t.is_lower for t in words):
+                end = i + 1 + n
+                if end > size or any(t in tokens or not text[t].islower() for t in range(i + 1, end)):
                     continue
-                if end < len(doc) and doc[end].lower_ in {"of", "between", "in", "with", "over", "on"}:
+                if end < size and lower[end] in {"of", "between", "in", "with", "over", "on"}:
                     continue  # "the war in Syria": the complement names another event
-                eid = self.event(tuple(t.lower_ for t in words), set(), present, published)
+                eid = self.event(tuple(lower[i + 1:end]), set(), present, published)
                 if eid:
-                    yield Link(tok.i, end, eid, "Description")
+                    yield Link(i, end, eid, "Description")
                     break
 
 
@@ -232,12 +234,12 @@ def acronym_links(doc: Doc, tokens: Mapping[int, str]) -> tuple[list[Link], list
     links: list[Link] = []
     undefined: list[tuple[int, int, str]] = []
     defined: dict[str, str] = {}
-    for tok in doc[1:-1]:
-        i = tok.i
-        if doc[i - 1].text != "(" or doc[i + 1].text != ")" or not _acronym(tok.text):
+    text = words(doc).text
+    for i in range(1, len(text) - 1):
+        if text[i - 1] != "(" or text[i + 1] != ")" or not _acronym(text[i]):
             continue
         before = i - 2
-        if before < 0 or tok.text in defined:
+        if before < 0 or text[i] in defined:
             continue
         eid = tokens.get(before)
         if eid is not None:
@@ -246,16 +248,17 @@ def acronym_links(doc: Doc, tokens: Mapping[int, str]) -> tuple[list[Link], list
             start = before
             while start > 0 and tokens.get(start - 1) == eid:
                 start -= 1
-            if _spells(doc[start: before + 1].text, tok.text):
-                defined[tok.text] = eid
+            if _spells(doc[start: before + 1].text, text[i]):
+                defined[text[i]] = eid
             continue
-        first = _initials_start(doc, before, tok.text)
+        first = _initials_start(doc, before, text[i])
         if first is not None:
-            undefined.append((first, before + 1, tok.text))
-    for tok in doc:
-        eid = defined.get(tok.text)
-        if eid is not None and tok.i not in tokens:
-            links.append(Link(tok.i, tok.i + 1, eid, "Abbreviation"))
+            undefined.append((first, before + 1, text[i]))
+    if defined:
+        for i, word in enumerate(text):
+            eid = defined.get(word)
+            if eid is not None and i not in tokens:
+                links.append(Link(i, i + 1, eid, "Abbreviation"))
     return links, undefined
 
 
@@ -311,23 +314,25 @@ def pronoun_links(doc: Doc, persons: Iterable[tuple[int, int, str]]) -> list[Lin
         persons: ``(start, end, entity_id)`` token spans of the person mentions.
     """
     ordered = sorted(persons)
-    starts = [sent.start for sent in doc.sents]
+    starts = [sent.start for sent in doc.sents] if ordered else []
     first_in: dict[int, tuple[int, int, str]] = {}
     for person in ordered:
         first_in.setdefault(_sentence_index(starts, person[0]), person)
     links = []
     j = -1  # the last person mention that ends before the current token
-    for tok in doc:
-        while j + 1 < len(ordered) and ordered[j + 1][1] <= tok.i:
-            j += 1
-        if tok.lower_ not in _PRONOUNS or j < 0:
+    for i, low in enumerate(words(doc).lower if ordered else ()):
+        if low not in _PRONOUNS:
             continue
-        here = _sentence_index(starts, tok.i)
+        while j + 1 < len(ordered) and ordered[j + 1][1] <= i:
+            j += 1
+        if j < 0:
+            continue
+        here = _sentence_index(starts, i)
         first = first_in.get(here)
-        if first is not None and first[1] <= tok.i:
-            links.append(Link(tok.i, tok.i + 1, first[2], "Anaphor"))
+        if first is not None and first[1] <= i:
+            links.append(Link(i, i + 1, first[2], "Anaphor"))
         elif here - _sentence_index(starts, ordered[j][0]) <= _PRONOUN_REACH:
-            links.append(Link(tok.i, tok.i + 1, ordered[j][2], "Anaphor"))
+            links.append(Link(i, i + 1, ordered[j][2], "Anaphor"))
     return links
 
 

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from .errors import PatternError
-from .lexicon import Lexicon
+from .lexicon import Lexicon, positions
+from .matching import GatedMatcher
 from .resources import Resources
 
 _LEADING = re.compile(r"^(?:the|those|these|some|about|nearly|almost|around|a|an)\s+", re.I)
@@ -51,7 +51,7 @@ class Discoverer:
 
     def __init__(self, resources: Resources, vocab: Any, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.matcher = Matcher(vocab, validate=True)
+        self.matcher = GatedMatcher(vocab, extensions={"kg_title": positions, "kg_head": positions})
         self.rows: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
         for i, row in enumerate(resources.pattern_rows("discovery")):

@@ -53,7 +53,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from .errors import PatternError
@@ -76,6 +75,7 @@ from .factuality_scope import (
     quote_spans,
     same,
 )
+from .matching import GatedMatcher
 from .resources import Resources
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class FactualityAnalyzer:
 
     def __init__(self, resources: Resources, vocab: Any) -> None:
         self.registry = resources.registry
-        self.matcher = Matcher(vocab, validate=True)
+        self.matcher = GatedMatcher(vocab)
         self.rows: dict[str, dict[str, Any]] = {}
         path = resources.root / "patterns" / f"{PATTERN_NAME}.jsonl"
         for i, row in enumerate(resources.pattern_rows(PATTERN_NAME)):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc, Token
@@ -30,6 +31,7 @@ for _name, _default in _ATTRS.items():
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=_default)
 
+_INDEX_KEY = "kg_lexicon_index"
 _JOINERS = frozenset({"-", "'s", "’s", "&"})
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
 
@@ -48,24 +50,40 @@ class Lexicon:
     common_words: frozenset[str] = frozenset()
 
     def annotate(self, doc: Doc) -> Doc:
-        """Set the ``kg_*`` token attributes on ``doc`` (gazetteer entities must be set already)."""
+        """Set the ``kg_*`` token attributes on ``doc`` (gazetteer entities must be set already).
+
+        Only values other than the default are stored, straight into ``doc.user_data`` under the
+        key spaCy's ``token._`` uses (creating a ``token._`` per token and attribute costs more
+        than the rest of the annotation). :func:`positions` then lists them per value.
+        """
+        data: dict[Any, Any] = doc.user_data
+        caps: list[bool] = []
+        index: dict[str, dict[str, list[int]]] = {"kg_title": {}, "kg_head": {}}
         for tok in doc:
             low = tok.lower_
-            tok._.kg_title = self.titles.get(low, "")
+            title = self.titles.get(low, "")
             # plurals take their singular's class ("ministries"); other inflections ("protested") do not
-            plural = low.endswith("s") and low != tok.lemma_.lower()
-            tok._.kg_head = self.heads.get(low, "") or (self.heads.get(tok.lemma_.lower(), "") if plural else "")
-            tok._.kg_cap = self._capitalised(tok)
-        for tok in doc:
-            tok._.kg_name = bool(
-                tok._.kg_cap and not tok._.kg_title and not tok._.kg_head and not tok.ent_type_
-                and tok.text not in _JOINERS and tok.is_alpha
-            )
-        for tok in doc:  # joiners inside a name: "Track-II", "People's Republic"
-            if tok.text in _JOINERS and 0 < tok.i < len(doc) - 1:
-                prev, nxt = doc[tok.i - 1], doc[tok.i + 1]
-                tight = not prev.whitespace_ and (tok.text != "-" or not tok.whitespace_)
-                tok._.kg_cap = tight and prev._.kg_cap and nxt._.kg_cap
+            head = self.heads.get(low, "")
+            if not head and low.endswith("s"):
+                lemma = tok.lemma_.lower()
+                head = self.heads.get(lemma, "") if lemma != low else ""
+            cap = self._capitalised(tok)
+            caps.append(cap)
+            if title:
+                data[("._.", "kg_title", tok.idx, None)] = title
+                index["kg_title"].setdefault(title, []).append(tok.i)
+            if head:
+                data[("._.", "kg_head", tok.idx, None)] = head
+                index["kg_head"].setdefault(head, []).append(tok.i)
+            if cap and not title and not head and not tok.ent_type and tok.text not in _JOINERS and tok.is_alpha:
+                data[("._.", "kg_name", tok.idx, None)] = True
+        for i, tok in enumerate(doc):  # joiners inside a name: "Track-II", "People's Republic"
+            if caps[i] and tok.text in _JOINERS and 0 < i < len(caps) - 1:
+                tight = not doc[i - 1].whitespace_ and (tok.text != "-" or not tok.whitespace_)
+                caps[i] = tight and caps[i - 1] and caps[i + 1]
+            if caps[i]:
+                data[("._.", "kg_cap", tok.idx, None)] = True
+        data[_INDEX_KEY] = index
         return doc
 
     def _capitalised(self, tok: Token) -> bool:
@@ -131,3 +149,10 @@ def english_words() -> frozenset[str]:
         return frozenset()
     words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])}
     return frozenset(w.lower() for w in words if w.isalpha())
+
+
+def positions(doc: Doc, name: str) -> dict[str, list[int]]:
+    """Value -> token positions of the ``kg_title`` or ``kg_head`` attribute in an annotated ``doc``
+    (for :class:`kg.matching.GatedMatcher`); empty before :meth:`Lexicon.annotate`."""
+    index: dict[str, dict[str, list[int]]] = doc.user_data.get(_INDEX_KEY, {})
+    return index.get(name, {})

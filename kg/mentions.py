@@ -17,16 +17,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from .coref import Coreferencer, Link, acronym_links, pronoun_links
 from .discovery import Discovered, Discoverer
+from .doctext import words
 from .entities import metadata_entities
 from .errors import PatternError
 from .iris import entity_id
 from .lexicon import load_lexicon
+from .matching import GatedMatcher
 from .nlp import GAZETTEER_KEY
 from .records import Article, Entity, Mention, Span
 from .resources import Registry, RegistryEntry, Resources
@@ -217,8 +218,8 @@ class MentionFinder:
             found[(link.start, link.end)] = (link.entity_id, link.kind)
 
 
-def _matcher(resources: Resources, vocab: object, name: str) -> Matcher:
-    matcher = Matcher(vocab, validate=True)  # type: ignore[arg-type]
+def _matcher(resources: Resources, vocab: object, name: str) -> GatedMatcher:
+    matcher = GatedMatcher(vocab)
     for i, row in enumerate(resources.pattern_rows(name)):
         try:
             matcher.add(f"{name}-{i}", [row["pattern"]], greedy="LONGEST")
@@ -263,10 +264,10 @@ def _surnames(doc: Doc, found: dict[tuple[int, int], tuple[str, str]], entities:
         if entity is not None and entity.discovered and entity.cls == "Person" and e - s >= 2:
             first.setdefault(doc[e - 1].text, (e, eid))
     links = []
-    for tok in doc:
-        hit = first.get(tok.text)
-        if hit and tok.i >= hit[0] and tok._.kg_name:
-            links.append(Link(tok.i, tok.i + 1, hit[1], "Name"))
+    for i, word in enumerate(words(doc).text if first else ()):
+        hit = first.get(word)
+        if hit and i >= hit[0] and doc[i]._.kg_name:
+            links.append(Link(i, i + 1, hit[1], "Name"))
     return links
 
 

@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from .config import DEFAULT_LANGUAGE
+from .doctext import words
 from .errors import InputError, PatternError
 from .resources import Resources
 
@@ -31,14 +32,14 @@ _TERMINAL = frozenset({".", "!", "?", "…", "?!", "!?", "..."})
 _CLOSING = frozenset({'"', "'", "”", "’", ")", "]", "»"})
 
 
-def _newline_breaks(doc: Doc, i: int) -> bool:
-    """Does the whitespace token ``doc[i]`` end a sentence?"""
-    text = doc[i].text
-    if text.count("\n") >= 2:
+def _newline_breaks(text: list[str], i: int) -> bool:
+    """Does the whitespace token ``i`` (of the token texts ``text``) end a sentence?"""
+    here = text[i]
+    if here.count("\n") >= 2:
         return True
-    if "\n" not in text or i == 0 or i + 1 >= len(doc):
+    if "\n" not in here or i == 0 or i + 1 >= len(text):
         return False
-    prev, nxt = doc[i - 1].text, doc[i + 1].text
+    prev, nxt = text[i - 1], text[i + 1]
     # a hard-wrapped line continues when it ends in a lower-case word or a comma
     continues = prev[-1:].islower() or prev in {",", "-", "–", "—", "(", ";"}
     return not continues and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"“'‘*•-")
@@ -52,24 +53,27 @@ def kg_sentences(doc: Doc) -> Doc:
     with the sentence they close. The boundaries are written in one array
     (setting ``token.is_sent_start`` token by token rescans the Doc each time).
     """
+    if not len(doc):
+        return doc
+    text = words(doc).text
+    flags = doc.to_array([IS_SPACE, IS_PUNCT]).tolist()
     starts = numpy.full((len(doc), 1), -1, dtype="int32")
     start_next = True
-    for i, token in enumerate(doc):
-        if token.is_space:
-            if _newline_breaks(doc, i):
+    for i, word in enumerate(text):
+        space, punct = flags[i]
+        if space:
+            if _newline_breaks(text, i):
                 start_next = True
             continue
-        if start_next and not (token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL):
+        closes = word in _CLOSING and i > 0 and text[i - 1] in _TERMINAL
+        if start_next and not closes:
             starts[i, 0] = 1
             start_next = False
-        ends = token.text in _TERMINAL or (token.is_punct and len(token.text) > 1 and token.text[-1] in "!?")
-        closes = token.text in _CLOSING and i > 0 and doc[i - 1].text in _TERMINAL
-        if ends or closes:
+        if closes or word in _TERMINAL or (punct and len(word) > 1 and word[-1] in "!?"):
             start_next = True
-    if len(doc):
-        starts[0, 0] = 1
-        values: Any = starts.astype("uint64")
-        doc.from_array([SENT_START], values)  # -1 wraps, as spaCy's own arrays do
+    starts[0, 0] = 1
+    values: Any = starts.astype("uint64")
+    doc.from_array([SENT_START], values)  # -1 wraps, as spaCy's own arrays do
     return doc
 
 

@@ -20,7 +20,6 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from . import quantities
@@ -28,6 +27,7 @@ from . import relation_args as ra
 from . import relation_roles as roles_of
 from .errors import PatternError
 from .factuality import Factuality, FactualityAnalyzer
+from .matching import GatedMatcher
 from .records import Article, Claim, Span, TimeValue
 from .relation_args import Arg
 from .relation_offices import Offices
@@ -67,7 +67,7 @@ class RelationExtractor:
     def __init__(self, resources: Resources, vocab: Any, factuality: FactualityAnalyzer,
                  times: TimeFinder | None = None) -> None:
         self.rows: dict[str, dict[str, Any]] = {}
-        self.matcher = Matcher(vocab, validate=True)
+        self.matcher = GatedMatcher(vocab)
         self.offices = Offices(resources.registry)
         for i, row in enumerate(resources.pattern_rows("relations"), 1):
             where = f"{resources.root}/patterns/relations.jsonl row {i} (id {row.get('id', '?')!r})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,41 @@ SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold" / "seeds.yaml"
 ONTOLOGY = ROOT / "ontology"
 EXAMPLES = ROOT / "examples" / "articles"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """`kg build` caches analyses in KG_CACHE_DIR: the tests use their own folder, never the user's."""
+    import os
+
+    folder = tmp_path_factory.mktemp("kg-cache")
+    old = os.environ.get("KG_CACHE_DIR")
+    os.environ["KG_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("KG_CACHE_DIR", None)
+    else:
+        os.environ["KG_CACHE_DIR"] = old
+
+
+@contextmanager
+def reused_analysers() -> Iterator[None]:
+    """Builds inside reuse one Analyser per ontology folder and model: building the spaCy pipeline
+    is the slow part of a small build (1 s, where the analysis of a sentence takes milliseconds)."""
+    import kg.pipeline as pipeline
+
+    made: dict[tuple[str, str | None], object] = {}
+    analyser = pipeline.Analyser
+
+    def cached(resources, spacy_model=None, batch_size=64):  # type: ignore[no-untyped-def]
+        key = (str(resources.root), spacy_model)
+        if key not in made:
+            made[key] = analyser(resources, spacy_model, batch_size)
+        return made[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "Analyser", cached)
+        yield
 
 
 def need_seeds() -> Path:

@@ -39,6 +39,8 @@ from kg.ingest import parse_article
 from kg.iris import CLASS_KIND, claim_hash, doc_key, entity_id, is_slug, slugify, span_fragment
 from kg.namespaces import make_namespaces
 
+from .conftest import reused_analysers
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
 SERDI = shutil.which("serdi")
@@ -184,19 +186,7 @@ _ARTICLE = st.lists(st.lists(_PIECES, min_size=2, max_size=30).map(" ".join), mi
 @pytest.fixture(scope="module")
 def fast_builds() -> Iterator[None]:
     """Reuse one spaCy pipeline across the many small builds of a property test (0.1 s each, not 1 s)."""
-    import kg.pipeline as pipeline
-
-    made: dict[tuple[int, str | None], object] = {}
-    build_nlp = pipeline.build_nlp
-
-    def cached(resources, model=None):  # type: ignore[no-untyped-def]
-        key = (id(resources), model)
-        if key not in made:
-            made[key] = build_nlp(resources, model)
-        return made[key]
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "build_nlp", cached)
+    with reused_analysers():
         yield
 
 

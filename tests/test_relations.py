@@ -12,17 +12,15 @@ import re
 
 import pytest
 
-from kg import pipeline
 from kg.config import Settings
 from kg.errors import PatternError
 from kg.namespaces import GK_TERMS
-from kg.nlp import build_nlp
 from kg.pipeline import build_graph
 from kg.rdf import is_truthy
 from kg.relations import FAMILIES, FRAMES, check_row
 from kg.resources import load_pattern_rows, load_resources
 
-from .conftest import ONTOLOGY
+from .conftest import ONTOLOGY, reused_analysers
 
 ROWS = load_pattern_rows(ONTOLOGY / "patterns" / "relations.jsonl")
 
@@ -32,14 +30,6 @@ def claims_of(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rel")
     truthy = load_resources(ONTOLOGY).truthy
     counter = iter(range(10_000))
-    nlps: dict[tuple[str, str | None], object] = {}
-
-    def cached_nlp(resources, spacy_model=None):  # the spaCy pipeline is the slow part of a build
-        key = (str(resources.root), spacy_model)
-        if key not in nlps:
-            nlps[key] = build_nlp(resources, spacy_model)
-        return nlps[key]
-
     def run(text: str, date: str = "2020-08-17"):
         path = folder / f"a{next(counter)}.jsonl"
         record = {"id": f"t{path.stem}", "text": text, "published": date}
@@ -48,8 +38,7 @@ def claims_of(tmp_path_factory):
         return [(c.subject, c.predicate, c.object, c.polarity, c.modality, is_truthy(c, truthy), c)
                 for c in build.results[0].claims]
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "build_nlp", cached_nlp)
+    with reused_analysers():
         yield run
 
 

@@ -25,7 +25,8 @@ def report(build: Build) -> dict[str, Any]:
     claims = [c for r in build.results for c in r.claims]
     _, stats = analyse_build(build)
     # entity graph, centrality and communities (the exporters reuse the same result)
-    timings = {**build.timings, "analytics_s": stats.timings["read_s"] + stats.timings["analytics_s"]}
+    timings = {**{k if k.endswith("_s") else f"{k}_s": v for k, v in build.timings.items()},
+               "analytics_s": stats.timings["read_s"] + stats.timings["analytics_s"]}
     by_class = Counter(e.cls for e in build.entities.values())
     return {
         "kg_version": __version__,
@@ -35,6 +36,8 @@ def report(build: Build) -> dict[str, Any]:
         "base_iri": build.settings.base_iri,
         "counts": {
             "documents": len(build.results),
+            # documents read from the analysis cache (the rest were analysed by this build)
+            "documents_cached": build.counts.get("cached", 0),
             "entities": len(build.entities),
             "entities_by_class": dict(sorted(by_class.items())),
             "mentions": sum(len(r.mentions) for r in build.results),

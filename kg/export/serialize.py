@@ -22,6 +22,7 @@ from ..rdf import Quad
 from .atomic import atomic_path
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TYPE = URIRef(_RDF_TYPE)
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # an unpaired surrogate cannot be written in UTF-8 nor escaped (\\uD800 is no character): U+FFFD stands for it
@@ -118,6 +119,7 @@ class _TermWriter:
         # longest namespace first, so "…/id/place/" wins over a shorter match
         self.table = sorted(((ns, p) for p, ns in (table or {}).items()), key=lambda x: -len(x[0]))
         self.xsd = str(XSD)
+        self._text: dict[Node, str] = {}  # the same IRIs recur in thousands of triples
 
     def iri(self, iri: str) -> str:
         for namespace, prefix in self.table:
@@ -126,6 +128,12 @@ class _TermWriter:
         return iri_text(iri)
 
     def term(self, term: Node) -> str:
+        text = self._text.get(term)
+        if text is None:
+            text = self._text[term] = self._format(term)
+        return text
+
+    def _format(self, term: Node) -> str:
         if isinstance(term, URIRef):
             return self.iri(str(term))
         if isinstance(term, Literal):
@@ -140,9 +148,19 @@ class _TermWriter:
         raise TypeError(f"cannot write {term!r} as an RDF term")
 
 
-def _sort_key(q: Quad) -> tuple[str, int, str, str]:
-    _, s, p, o = q
-    return (str(s), 0 if str(p) == _RDF_TYPE else 1, str(p), o.n3())
+class _SortKey:
+    """The canonical order of triples: subject, ``rdf:type`` first, predicate, object in N3 (memoised)."""
+
+    def __init__(self) -> None:
+        self._n3: dict[Node, str] = {}
+
+    def __call__(self, q: Quad) -> tuple[str, int, str, str]:
+        _, s, p, o = q
+        n3 = self._n3.get(o)
+        if n3 is None:
+            n3 = self._n3[o] = o.n3()
+        return (str(s), 0 if p == _TYPE else 1, str(p), n3)
+
 
 
 def turtle_lines(quads: Iterable[Quad], ns: Namespaces) -> Iterator[str]:
@@ -151,18 +169,19 @@ def turtle_lines(quads: Iterable[Quad], ns: Namespaces) -> Iterator[str]:
     w = _TermWriter(table)
     for prefix, namespace in table.items():
         yield f"@prefix {prefix}: {iri_text(namespace)} .\n"
-    triples = sorted({(s, p, o) for _, s, p, o in quads}, key=lambda t: _sort_key((None, *t)))  # type: ignore[arg-type]
+    key = _SortKey()
+    triples = sorted({(s, p, o) for _, s, p, o in quads}, key=lambda t: key((None, *t)))  # type: ignore[arg-type]
     subject = predicate = None
     for s, p, o in triples:
         obj = w.term(o)
         if s != subject:
             if subject is not None:
                 yield " .\n"
-            pred = "a" if str(p) == _RDF_TYPE else w.term(p)
+            pred = "a" if p == _TYPE else w.term(p)
             yield f"\n{w.term(s)}\n    {pred} {obj}"
             subject, predicate = s, p
         elif p != predicate:
-            pred = "a" if str(p) == _RDF_TYPE else w.term(p)
+            pred = "a" if p == _TYPE else w.term(p)
             yield f" ;\n    {pred} {obj}"
             predicate = p
         else:
@@ -174,7 +193,8 @@ def turtle_lines(quads: Iterable[Quad], ns: Namespaces) -> Iterator[str]:
 def nquads_lines(quads: Iterable[Quad]) -> Iterator[str]:
     """N-Quads lines, each document's triples in its named graph, in canonical order."""
     w = _TermWriter(None)
-    for g, s, p, o in sorted(set(quads), key=lambda q: (str(q[0]), *_sort_key(q))):
+    key = _SortKey()
+    for g, s, p, o in sorted(set(quads), key=lambda q: (str(q[0]), *key(q))):
         yield f"{w.term(s)} {w.term(p)} {w.term(o)} {w.term(g)} .\n"
 
 

@@ -1,0 +1,111 @@
+"""The NLP stage of one process: batches of Articles in, extraction records out (never Docs).
+
+An :class:`Analyser` holds the spaCy pipeline and the extractors, built once per process
+(the main one, or each long-lived worker of ``--workers``). What it returns depends on
+the article alone, so the order articles are analysed in, and the process that analyses
+them, never change the output.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .events import attach_events, event_mentions
+from .factuality import FactualityAnalyzer
+from .mentions import MentionFinder
+from .nlp import build_nlp
+from .records import Article, Claim, DocumentResult, Entity, Event, Mention, Span
+from .relations import RelationExtractor
+from .resources import Resources, load_resources
+from .timex import ArticleTimes, lexicon_of
+
+__all__ = ["Analyser", "Extracted", "STAGES"]
+
+#: Stage names of :attr:`Analyser.timings` (seconds spent in each).
+STAGES = ("nlp", "mentions", "relations")
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What the NLP stage found in one article: a :class:`DocumentResult` without its Article
+    (the article stays with the caller; this is what crosses process boundaries and the cache)."""
+
+    mentions: tuple[Mention, ...]
+    entities: tuple[Entity, ...]
+    claims: tuple[Claim, ...]
+    events: tuple[Event, ...]
+    sentences: tuple[Span, ...]
+
+    def result(self, article: Article) -> DocumentResult:
+        """The document result of ``article``."""
+        return DocumentResult(article, self.mentions, self.entities, self.claims, self.events, self.sentences)
+
+    def as_tuple(self) -> tuple[object, ...]:
+        """The fields in order (compact to pickle)."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+
+class Analyser:
+    """spaCy pipeline plus extractors of one process.
+
+    Args:
+        resources: Loaded ontology folder.
+        spacy_model: Optional installed spaCy pipeline (see :func:`kg.nlp.build_nlp`).
+        batch_size: Articles per ``nlp.pipe`` batch.
+
+    Raises:
+        InputError: the spaCy model is not installed.
+        PatternError: a pattern file is malformed.
+    """
+
+    def __init__(self, resources: Resources, spacy_model: str | None = None, batch_size: int = 64) -> None:
+        self.nlp = build_nlp(resources, spacy_model)
+        self.batch_size = batch_size
+        self.finder = MentionFinder(resources, self.nlp.vocab)
+        # times are resolved per article, so "the next day" counts from the previous date of the text
+        self.relations = RelationExtractor(resources, self.nlp.vocab, FactualityAnalyzer(resources, self.nlp.vocab),
+                                           ArticleTimes(lexicon_of(resources)))
+        self.classes = {eid: entry.type for eid, entry in resources.registry.entries.items()}
+        self.names = {eid: entry.name for eid, entry in resources.registry.entries.items()}
+        self.timings: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+
+    def __call__(self, articles: Sequence[Article]) -> list[Extracted]:
+        """The extraction records of ``articles``, in their order."""
+        clock = time.perf_counter
+        started = clock()
+        docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size))
+        self.timings["nlp"] += clock() - started
+        out = []
+        for doc, article in zip(docs, articles, strict=True):
+            started = clock()
+            found = self.finder(doc, article)
+            self.timings["mentions"] += clock() - started
+            started = clock()
+            local = {**self.classes, **{e.id: e.cls for e in found.entities}}
+            claims, events = attach_events(self.relations(doc, article, found.token_spans, local), self.names)
+            mentions = (*found.mentions, *event_mentions(article, claims))
+            out.append(Extracted(mentions, found.entities, tuple(claims), tuple(events), found.sentences))
+            self.timings["relations"] += clock() - started
+        return out
+
+
+# ---- worker processes --------------------------------------------------------------------------
+_WORKER: Analyser | None = None
+
+
+def init_worker(ontology_dir: Path, spacy_model: str | None, batch_size: int) -> None:
+    """Build this worker process's Analyser (the initializer of the process pool)."""
+    global _WORKER
+    _WORKER = Analyser(load_resources(ontology_dir), spacy_model, batch_size)
+
+
+def work(articles: Sequence[Article]) -> tuple[list[Extracted], dict[str, float]]:
+    """Analyse one batch in a worker; returns the records and the stage times of this batch."""
+    if _WORKER is None:
+        raise RuntimeError("worker used before init_worker()")
+    before = dict(_WORKER.timings)
+    records = _WORKER(articles)
+    return records, {k: v - before[k] for k, v in _WORKER.timings.items()}

@@ -1,0 +1,128 @@
+"""The analysis cache: an unchanged article is not analysed again.
+
+An entry is keyed by the SHA-256 of the pipeline version and of everything the NLP stage
+reads from the article (its raw text, cleaned text, header fields, source and key). The
+pipeline version hashes kg's own source code, the ontology folder (gazetteer, patterns,
+ontology and queries, :attr:`Resources.version`), the spaCy version and the optional
+statistical model's name: a changed gazetteer or pattern row makes every key new, so no
+article is read from a cache made by other rules. Entries live in one SQLite file; values
+are pickled :class:`~kg.analysis.Extracted` records. A cache file that cannot be read is
+ignored and rebuilt (it is a cache, never the only copy of anything).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import pickle
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import spacy
+
+from . import __version__
+from .analysis import Extracted
+from .errors import InputError
+from .records import Article
+from .resources import Resources
+
+__all__ = ["ResultCache", "article_key", "code_version", "pipeline_version"]
+
+logger = logging.getLogger(__name__)
+
+#: SQLite file inside the cache folder
+CACHE_FILE = "analysis.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS extracted (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+@functools.cache
+def code_version() -> str:
+    """SHA-256 (16 hex digits) of the source files of the ``kg`` package."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".j2"}:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def pipeline_version(resources: Resources, spacy_model: str | None) -> str:
+    """The version every cache key includes: code, ontology folder, spaCy and model."""
+    parts = (code_version(), resources.version, spacy.__version__, spacy_model or "")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def article_key(article: Article, version: str) -> str:
+    """The cache key of ``article`` under pipeline ``version``."""
+    digest = hashlib.sha256(version.encode())
+    for value in (article.doc_id, article.key, article.source, article.raw, article.text, article.skip,
+                  article.title, article.authors, article.publisher, article.published, article.url,
+                  article.original_publisher):
+        digest.update(b"\0" + repr(value).encode())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Extraction records by article key, in ``DIR/analysis.sqlite``.
+
+    Args:
+        folder: The cache folder (created if missing).
+
+    Raises:
+        InputError: the folder cannot be created or is not a folder.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / CACHE_FILE
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(folder, f"cannot create the cache folder ({exc.strerror or exc})") from None
+        self.hits = 0
+        self.misses = 0
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path)
+            db.execute(_SCHEMA)
+            db.commit()
+            return db
+        except sqlite3.DatabaseError as exc:  # a truncated or foreign file: start afresh
+            logger.warning("%s: unusable cache (%s); starting a new one", self.path, exc)
+            self.path.unlink(missing_ok=True)
+            db = sqlite3.connect(self.path)
+            db.execute(_SCHEMA)
+            db.commit()
+            return db
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Extracted]:
+        """The cached records among ``keys``."""
+        found: dict[str, Extracted] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(f"SELECT key, value FROM extracted WHERE key IN ({marks})", chunk)
+                for key, blob in rows:
+                    found[key] = Extracted(*pickle.loads(blob))
+            except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError) as exc:
+                logger.warning("%s: unreadable cache entry (%s); analysing again", self.path, exc)
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, Extracted]]) -> None:
+        """Store records (one transaction)."""
+        rows = [(key, pickle.dumps(rec.as_tuple(), protocol=pickle.HIGHEST_PROTOCOL)) for key, rec in items]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO extracted (key, value) VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError as exc:
+            logger.warning("%s: cannot write the cache (%s)", self.path, exc)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()

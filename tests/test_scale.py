@@ -1,0 +1,218 @@
+"""Corpus scale: gated matching finds what spaCy's Matcher finds, lazy reading, workers, the cache.
+
+The texts are written for these tests (and the own-written articles of tests/data/unseen);
+the seed articles are used where ../shared is present.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.matcher import Matcher
+from typer.testing import CliRunner
+
+from kg.analysis import Analyser
+from kg.cli import app
+from kg.config import Settings
+from kg.export import write_outputs
+from kg.lexicon import load_lexicon
+from kg.matching import GatedMatcher, anchor_of
+from kg.pipeline import analyse_articles, build_graph
+from kg.records import Article
+from kg.resources import load_resources
+
+from .conftest import EXAMPLES, ONTOLOGY, SEEDS
+
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+
+ARTICLES = [
+    ("a1", "2021-03-02", "Talks in Minsk\n\nPresident Alexander Lukashenko met Vladimir Putin in Sochi on Monday. "
+     "The two leaders agreed to deepen integration within the Union State, the Kremlin said. "
+     "Belarus did not recognise Crimea as part of Russia."),
+    ("a2", "2021-03-03", "Warsaw responds\n\nPoland condemned the detention of Andrzej Poczobut, a journalist of "
+     "the Gazeta Wyborcza newspaper, and said it may expel a Belarusian diplomat. "
+     "The European Union imposed new sanctions on Minsk."),
+    ("a3", "2021-03-04", "Kyiv and Moscow\n\nUkraine asked Belarus to extradite 28 of the 33 Wagner contractors "
+     "detained near Minsk. Russia reportedly provided a loan of $1.5 billion to Belarus."),
+    ("a4", "2021-03-05", "Energy\n\nGazprom raised the price of gas for Belarus. The Astravets nuclear power plant, "
+     "built by Rosatom, started operating; Lithuania protested and urged the EU to ban its electricity."),
+]
+
+
+def _write_jsonl(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"id": i, "published": d, "text": t}) + "\n" for i, d, t in rows),
+                    encoding="utf-8")
+    return path
+
+
+# ---- gated matching -----------------------------------------------------------------------------
+
+
+def test_anchor_is_a_mandatory_selective_token_with_the_reach_of_the_pattern() -> None:
+    pattern = [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ["new", "old"]}, "OP": "{0,2}"},
+               {"LEMMA": {"IN": ["sign", "ink"]}}, {"ORTH": ","}, {"IS_TITLE": True, "OP": "!"}]
+    assert anchor_of(pattern) == ("LEMMA", ("sign", "ink"), 3, 2)
+    # punctuation and stop words anchor only when nothing better exists
+    assert anchor_of([{"ORTH": ","}, {"LOWER": "of"}])[1] in {(",",), ("of",)}
+    assert anchor_of([{"ORTH": ","}, {"ENT_TYPE": "City", "OP": "+"}]) == ("ENT_TYPE", ("City",), -1, -1)
+    assert anchor_of([{"LOWER": "visit", "OP": "?"}, {"IS_TITLE": True}]) is None  # optional: not an anchor
+    assert anchor_of([{"_": {"kg_head": "Event"}}], ["kg_head"]) == ("_kg_head", ("Event",), 0, 0)
+    assert anchor_of([{"_": {"kg_head": "Event"}}]) is None  # without an index of the attribute
+
+
+def _texts() -> list[str]:
+    texts = [t for _, _, t in ARTICLES]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(UNSEEN.glob("*.txt"))]
+    if SEEDS.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def analyser() -> Analyser:
+    return Analyser(load_resources(ONTOLOGY))
+
+
+def _pairs(analyser: Analyser) -> Iterator[tuple[str, GatedMatcher, str]]:
+    finder = analyser.finder
+    yield "relations", analyser.relations.matcher, "relations"
+    yield "factuality", analyser.relations.factuality.matcher, "factuality"
+    yield "discovery", finder.discoverer.matcher, "discovery"
+    yield "locative", finder.locative, "locative"
+
+
+@pytest.mark.parametrize("name", ["relations", "factuality", "discovery", "locative"])
+def test_gated_matcher_finds_exactly_what_spacy_finds(analyser: Analyser, name: str) -> None:
+    """Every pattern file of ontology/patterns, run gated and plain on whole articles: the same matches."""
+    gated = next(m for n, m, _ in _pairs(analyser) if n == name)
+    plain = Matcher(analyser.nlp.vocab)
+    greedy = "LONGEST" if name in {"relations", "locative"} else None
+    for i, row in enumerate(load_resources(ONTOLOGY).pattern_rows(name)):
+        key = {"relations": str(row.get("id")), "locative": f"locative-{i}",
+               "factuality": f"factuality-{i}", "discovery": str(row.get("id") or f"discovery-{i}")}[name]
+        plain.add(key, [row["pattern"]], greedy=greedy)
+    lexicon = load_lexicon(load_resources(ONTOLOGY))
+    checked = 0
+    for text in _texts():
+        doc = lexicon.annotate(analyser.nlp(text))
+        want = sorted((doc.vocab.strings[k], s, e) for k, s, e in plain(doc))
+        got = sorted((doc.vocab.strings[k], s, e) for k, s, e in gated(doc))
+        assert got == want, f"{name}: {set(want) ^ set(got)}"
+        checked += len(want)
+    assert checked >= 5  # the texts exercise the patterns
+
+
+def test_gated_matcher_on_a_toy_vocabulary() -> None:
+    nlp = spacy.blank("en")
+    gm = GatedMatcher(nlp.vocab)
+    gm.add("sign", [[{"LOWER": "signed"}, {"IS_TITLE": True, "OP": "+"}]])
+    gm.add("pair", [[{"LOWER": "red"}, {"LOWER": "car"}]])
+    gm.add("free", [[{"IS_DIGIT": True}, {"IS_DIGIT": True}]])  # no anchor: runs everywhere
+    doc = nlp("They signed Big Deal . A red car , 12 34 and red . car")
+    found = [(nlp.vocab.strings[k], doc[s:e].text) for k, s, e in gm(doc)]
+    assert found == [("sign", "signed Big"), ("sign", "signed Big Deal"), ("pair", "red car"), ("free", "12 34")]
+    assert gm(nlp("")) == []
+
+
+# ---- streaming, workers, cache ------------------------------------------------------------------
+
+
+def test_articles_are_read_lazily_in_batches(tmp_path: Path) -> None:
+    from kg.ingest import read_articles
+
+    path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES)
+    pulled = []
+
+    def source() -> Iterator[Article]:
+        for article in read_articles([path]):
+            pulled.append(article.doc_id)
+            yield article
+
+    results = analyse_articles(source(), load_resources(ONTOLOGY), Settings(batch_size=1))
+    first = next(results)
+    assert first.article.doc_id == "a1"
+    assert len(pulled) <= 2  # one batch read ahead at most, not the whole corpus
+    assert [r.article.doc_id for r in results] == ["a2", "a3", "a4"]
+
+
+def _outputs(build, out: Path) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    write_outputs(build, out)
+    return {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.nq", "report.json")}
+
+
+def _same_graph(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert a["graph.ttl"] == b["graph.ttl"]
+    assert a["graph.nq"] == b["graph.nq"]
+    ra, rb = json.loads(a["report.json"]), json.loads(b["report.json"])
+    ra["counts"].pop("documents_cached"), rb["counts"].pop("documents_cached")
+    assert ra["counts"] == rb["counts"] and ra["documents"] == rb["documents"]
+
+
+def test_two_workers_give_byte_identical_output(tmp_path: Path) -> None:
+    inputs = [str(EXAMPLES), str(_write_jsonl(tmp_path / "c.jsonl", ARTICLES))]
+    one = build_graph(inputs, Settings(workers=1, batch_size=2))
+    two = build_graph(inputs, Settings(workers=2, batch_size=2))
+    assert one.counts["articles"] == two.counts["articles"] >= 5
+    assert two.timings["nlp"] > 0  # the workers' stage times come back
+    _same_graph(_outputs(one, tmp_path / "one"), _outputs(two, tmp_path / "two"))
+
+
+def test_cache_skips_unchanged_articles_and_changed_rules_invalidate_it(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES)
+    cache = tmp_path / "cache"
+    cold = build_graph([path], Settings(cache_dir=cache))
+    assert cold.counts == {"articles": 4, "cached": 0, "analysed": 4}
+    warm = build_graph([path], Settings(cache_dir=cache))
+    assert warm.counts == {"articles": 4, "cached": 4, "analysed": 0}
+    _same_graph(_outputs(cold, tmp_path / "cold"), _outputs(warm, tmp_path / "warm"))
+
+    edited = [*ARTICLES[:2], (ARTICLES[2][0], ARTICLES[2][1], ARTICLES[2][2].replace("Ukraine", "Lithuania")),
+              ARTICLES[3]]
+    _write_jsonl(path, edited)
+    again = build_graph([path], Settings(cache_dir=cache))
+    assert again.counts == {"articles": 4, "cached": 3, "analysed": 1}
+    claims = {(c.subject, c.object) for r in again.results for c in r.claims}
+    assert ("place/lithuania", "place/belarus") in claims  # the edit is in the graph, not the cached old text
+
+    # a new alias in the gazetteer: every article is analysed again
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    people = ontology / "gazetteer" / "people.jsonl"
+    row = {"id": "person/testa-personova", "name": "Testa Personova", "type": "Person"}
+    people.write_text(people.read_text(encoding="utf-8") + json.dumps(row) + "\n", encoding="utf-8")
+    changed = build_graph([path], Settings(cache_dir=cache, ontology_dir=ontology))
+    assert changed.counts["analysed"] == 4
+
+
+def test_a_broken_cache_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES[:2])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "analysis.sqlite").write_bytes(b"this is not a database" * 100)
+    build = build_graph([path], Settings(cache_dir=cache))
+    assert build.counts == {"articles": 2, "cached": 0, "analysed": 2}
+    assert build_graph([path], Settings(cache_dir=cache)).counts["cached"] == 2
+
+
+def test_cli_is_quiet_off_a_terminal_and_uses_the_cache(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES)
+    runner = CliRunner()
+    args = ["build", str(path), "-o", str(tmp_path / "out"), "--cache", str(tmp_path / "cache")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "\r" not in first.output and "words/s" not in first.output  # not a tty: no progress line
+    quiet = runner.invoke(app, [*args, "--quiet", "--workers", "2"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["documents_cached"] == 4
+    assert (tmp_path / "cache").is_dir()
+    none = runner.invoke(app, ["build", str(path), "-o", str(tmp_path / "o2"), "--no-cache", "-q"])
+    assert none.exit_code == 0
+    assert json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))["counts"]["documents_cached"] == 0
+    bad = runner.invoke(app, [*args, "--workers", "0"])
+    assert bad.exit_code == 2
