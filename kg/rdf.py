@@ -9,6 +9,7 @@ truthy-eligible in gk.ttl (ONTOLOGY.md §4.3).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ ENTITY_ROLES = frozenset({"recipient", "relatedEntity", "coAgent", "via", "locat
 _DECIMAL_ROLES = frozenset({"quantity"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    """``n`` as an ``xsd:nonNegativeInteger`` literal (offsets recur across mentions and documents)."""
+    return Literal(n, datatype=_NNI)
+
+
 @dataclass
 class GraphBuilder:
     """Accumulates quads for a whole build.
@@ -48,6 +55,7 @@ class GraphBuilder:
     run: str
     quads: set[Quad] = field(default_factory=set)
     entities: dict[str, Entity] = field(default_factory=dict)
+    _gk_terms: dict[str, URIRef] = field(default_factory=dict, repr=False)
 
     @property
     def entity_graph(self) -> URIRef:
@@ -130,16 +138,20 @@ class GraphBuilder:
             (doc, node, RDF.type, cls),
             (doc, node, RDF.type, NIF.RFC5147String),
             (doc, node, NIF.referenceContext, ctx),
-            (doc, node, NIF.beginIndex, Literal(begin, datatype=_NNI)),
-            (doc, node, NIF.endIndex, Literal(end, datatype=_NNI)),
+            (doc, node, NIF.beginIndex, _offset(begin)),
+            (doc, node, NIF.endIndex, _offset(end)),
             (doc, node, NIF.anchorOf, Literal(text)),
         })
         return node
 
     def _mention(self, doc: URIRef, ctx: URIRef, m: Mention) -> None:
-        node = self._span(doc, ctx, m.begin, m.end, m.text, self.ns.gk.Mention)
+        terms = self._gk_terms
+        if not terms:  # gk: look-ups check the closed namespace each time: these three recur per mention
+            terms.update({"Mention": self.ns.gk.Mention, "mentionKind": self.ns.gk.mentionKind})
+        kind = terms.get(m.kind) or terms.setdefault(m.kind, self.ns.gk[m.kind])
+        node = self._span(doc, ctx, m.begin, m.end, m.text, terms["Mention"])
         self.quads.add((doc, node, ITSRDF.taIdentRef, self.iri(m.entity_id)))
-        self.quads.add((doc, node, self.ns.gk.mentionKind, self.ns.gk[m.kind]))
+        self.quads.add((doc, node, terms["mentionKind"], kind))
 
     def _time(self, doc: URIRef, node: URIRef, tv: TimeValue) -> None:
         gk = self.ns.gk

@@ -23,11 +23,16 @@ def _nq(build: Build, path: Path) -> None:
 
 
 def _html(build: Build, path: Path) -> None:
+    from rdflib import URIRef
+
     from ..analytics import analyse_build
+    from ..namespaces import NIF
     from ..rdf import to_graph
     from .html import write_html
 
-    graph = to_graph(build.graph.quads, build.graph.ns)
+    # the view reads entities, claims and which documents mention what: not offsets, kinds or full texts
+    skip = {URIRef(NIF + name) for name in ("beginIndex", "endIndex", "isString")} | {build.graph.ns.gk.mentionKind}
+    graph = to_graph((q for q in build.graph.quads if q[2] not in skip), build.graph.ns)
     write_html(graph, path, title="kg graph", max_nodes=build.settings.max_nodes,
                gk_ns=f"{build.graph.ns.base}ont#", stats=analyse_build(build)[1])
 
