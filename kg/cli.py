@@ -95,9 +95,14 @@ def build_cli(
     cache_dir = None if no_cache else (cache or default_cache_dir())
     settings = Settings(base_iri=base, ontology_dir=ontology, spacy_model=spacy_model, skip_bad=skip_bad,
                         max_nodes=max_nodes, workers=workers, cache_dir=cache_dir)
+    stored = 0
     try:
         check_base_iri(base)
         extra = parse_formats(formats)  # a bad --format fails before any work
+        if store is not None:
+            from .export.store import check_store_dir
+
+            check_store_dir(store)  # a bad --store fails before the build, not after it
         with Progress(_input_bytes(inputs), enabled=False if quiet else None) as progress:
             build = build_graph(inputs, settings, progress=lambda a: progress.advance(
                 words=len(a.text.split()), nbytes=len(a.raw.encode("utf-8"))))
@@ -109,7 +114,7 @@ def build_cli(
             if store is not None:
                 from .export.store import write_store
 
-                write_store(build.graph.quads, build.graph.ns, store)
+                stored = write_store(build.graph.quads, build.graph.ns, store)
                 written.append(store)
     except KGError as exc:
         raise _fail(exc) from None
@@ -117,7 +122,7 @@ def build_cli(
         typer.echo(f"{len(build.results)} documents, {len(build.entities)} entities, "
                    f"{sum(len(r.claims) for r in build.results)} assertions")
         for path in written:
-            typer.echo(f"wrote {path}")
+            typer.echo(f"wrote {path}" + (f" (Oxigraph store, {stored} quads)" if path == store else ""))
         for source, reason in build.problems:
             typer.echo(f"warning: {source}: {reason}", err=True)
 
@@ -135,7 +140,8 @@ def _input_bytes(inputs: list[str]) -> int | None:
 @app.command("query")
 def query_cli(
     graph: Annotated[
-        str | None, typer.Argument(help="A graph file kg wrote (.ttl .nq .nt .trig .jsonld) or a SPARQL endpoint URL.")
+        str | None, typer.Argument(help="A graph file kg wrote (.ttl .nq .nt .trig .jsonld), a store folder written "
+                                        "by `kg build --store`, or a SPARQL endpoint URL.")
     ] = None,
     query: Annotated[str | None, typer.Argument(help="A SPARQL query string.")] = None,
     file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a .rq file.")] = None,
@@ -149,7 +155,8 @@ def query_cli(
     list_names: Annotated[bool, typer.Option("--list", help="List the named queries and their parameters.")] = False,
     ontology: Annotated[Path, typer.Option(help="Ontology folder (for --name).")] = DEFAULT_ONTOLOGY_DIR,
 ) -> None:
-    """Run SPARQL over a graph file (named graphs are queried as their union) or an endpoint."""
+    """Run SPARQL over a graph file or an Oxigraph store folder (named graphs queried as their union) or an
+    endpoint."""
     from .errors import QueryError
     from .query import bind_parameters, format_result, parse_param_options, query_parameters, query_prefixes, run_query
     from .resources import load_query, named_queries

@@ -1,4 +1,5 @@
-"""SPARQL over a graph file kg wrote (pyoxigraph by default, rdflib as the alternative) or over an endpoint.
+"""SPARQL over a graph file kg wrote (pyoxigraph by default, rdflib as the alternative), over an on-disk
+Oxigraph store (``kg build --store``, opened read-only) or over an endpoint.
 
 A graph file is parsed strictly by Oxigraph. Over N-Quads the query sees the union of the named graphs
 (one per document plus the entity registry), so a triple held by two documents can come back twice:
@@ -36,6 +37,8 @@ RESULT_FORMATS = ("table", "csv", "json")
 #: Widest cell of the table format.
 TABLE_CELL_WIDTH = 60
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# the RocksDB column families of an Oxigraph store (as pyoxigraph 0.5 writes it): string table, quad indexes
+_OXIGRAPH_INDEXES = ("id2str", "spog", "posg", "ospg", "gspo", "gpos", "gosp", "dspo", "dpos", "dosp", "graphs")
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD,
@@ -132,6 +135,45 @@ def load_store(path: Path) -> ox.Store:
     except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(f"{path}: not a readable graph ({exc})") from None
     return store
+
+
+def is_oxigraph_store(path: Path) -> bool:
+    """Whether the folder holds an on-disk Oxigraph store: RocksDB's ``CURRENT`` file and Oxigraph's indexes.
+
+    Cheap (two small files are read), so a wrong folder gets a clear message rather than a RocksDB error.
+    """
+    path = Path(path)
+    try:
+        if not (path / "CURRENT").is_file():
+            return False
+        options = sorted(path.glob("OPTIONS-*"))
+        text = options[-1].read_text(encoding="utf-8", errors="replace") if options else ""
+    except OSError:
+        return False
+    return all(f'[CFOptions "{cf}"]' in text for cf in _OXIGRAPH_INDEXES)
+
+
+def open_store(path: Path) -> ox.Store:
+    """Open an on-disk Oxigraph store (``kg build --store``) read-only.
+
+    Raises:
+        QueryError: the folder is not an Oxigraph store, or the store cannot be opened.
+    """
+    if not path.is_dir():
+        raise QueryError(f"{path}: not a folder, so not an Oxigraph store")
+    if not is_oxigraph_store(path):
+        try:
+            empty = not any(path.iterdir())
+        except OSError as exc:
+            raise QueryError(f"{path}: cannot read the folder ({exc.strerror})") from None
+        reason = ("an empty folder" if empty
+                  else "a folder that is not an Oxigraph store (no RocksDB CURRENT file or no Oxigraph indexes)")
+        raise QueryError(f"{path}: {reason}; give a graph file, a store folder written by"
+                         " `kg build --store`, or an endpoint URL")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot open the Oxigraph store ({exc})") from None
 
 
 def _rdflib_term(t: Any) -> Any:
@@ -259,17 +301,19 @@ def _rebase_to(store: ox.Store, query: str) -> str:
 
 
 def run_query(source: Path | str, query: str, *, engine: str = ENGINES[0], rebase: bool = False) -> Result:
-    """Run SPARQL over a graph file (N-Quads named graphs as their union) or an HTTP SPARQL endpoint.
+    """Run SPARQL over a graph file or an on-disk Oxigraph store (named graphs as their union) or an endpoint.
 
     Args:
-        source: A graph file kg wrote, or the URL of a SPARQL query endpoint.
+        source: A graph file kg wrote, a store folder (``kg build --store``, opened read-only), or the URL of
+            a SPARQL query endpoint.
         query: The SPARQL text.
-        engine: ``oxigraph`` (default) or ``rdflib``; graph files only.
+        engine: ``oxigraph`` (default) or ``rdflib``; ``rdflib`` reads graph files only.
         rebase: The query is written against the default base IRI (the named queries are): rewrite it to the
-            base the graph file was built with (``--base-iri``), detected from its ``gk:`` classes.
+            base the graph was built with (``--base-iri``), detected from its ``gk:`` classes.
 
     Raises:
-        QueryError: the query does not parse, the graph cannot be read, or the engine is unknown.
+        QueryError: the query does not parse, the graph cannot be read, a folder is not an Oxigraph store,
+            or the engine is unknown or cannot read the source.
         EndpointError: the endpoint cannot be reached or answers with an HTTP error.
     """
     if engine not in ENGINES:
@@ -279,13 +323,19 @@ def run_query(source: Path | str, query: str, *, engine: str = ENGINES[0], rebas
             raise QueryError(f"--engine {engine} runs over graph files; an endpoint runs its own engine")
         return query_endpoint(str(source), query)
     path = Path(source)
-    if engine == "rdflib":
+    if path.is_dir():
+        if engine != ENGINES[0]:
+            raise QueryError(f"{path}: --engine {engine} reads graph files; an Oxigraph store folder is queried"
+                             f" with --engine {ENGINES[0]}")
+        store = open_store(path)
+    elif engine == "rdflib":
         if rebase:
             probe = ox.Store()
             probe.extend(read_quads(path))
             query = _rebase_to(probe, query)
         return _rdflib_engine(path, query)
-    store = load_store(path)
+    else:
+        store = load_store(path)
     if rebase:
         query = _rebase_to(store, query)
     try:

@@ -216,3 +216,18 @@ def test_cli_is_quiet_off_a_terminal_and_uses_the_cache(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))["counts"]["documents_cached"] == 0
     bad = runner.invoke(app, [*args, "--workers", "0"])
     assert bad.exit_code == 2
+
+
+def test_build_store_option_loads_the_dataset_into_an_oxigraph_folder(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES[:2])
+    out, store = tmp_path / "out", tmp_path / "store"
+    runner = CliRunner()
+    built = runner.invoke(app, ["build", str(path), "-o", str(out), "--store", str(store), "--no-cache"])
+    assert built.exit_code == 0, built.output
+    assert f"wrote {store}" in built.output
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    in_store = runner.invoke(app, ["query", str(store), count, "--format", "csv"])
+    in_file = runner.invoke(app, ["query", str(out / "graph.nq"), count, "--format", "csv"])
+    assert in_store.exit_code == 0 and in_file.exit_code == 0, in_store.output + in_file.output
+    assert in_store.output == in_file.output
+    assert int(in_store.output.split()[-1]) == len((out / "graph.nq").read_text(encoding="utf-8").splitlines())

@@ -37,7 +37,8 @@ def temp_name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(name)}\.(\d+)\.\w+\.tmp")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a temporary file of a live build is never removed)."""
     if os.name != "posix":
         return True  # no cheap, harmless liveness check: keep the file
     try:
@@ -63,7 +64,7 @@ def remove_stale_temps(path: Path) -> list[Path]:
         return []
     for entry in entries:
         m = pattern.fullmatch(entry.name)
-        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not process_alive(int(m.group(1))):
             try:
                 entry.unlink()
             except OSError:
