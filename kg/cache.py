@@ -1,6 +1,8 @@
 """The analysis cache: an unchanged article is not analysed again.
 
-An entry is keyed by the SHA-256 of the pipeline version and of everything the NLP stage
+Parsed articles are kept too, keyed by kg's code version, the source and the record (a
+file's decoded text or a JSONL line), so an unchanged input is read but not parsed again.
+An analysis is keyed by the SHA-256 of the pipeline version and of everything the NLP stage
 reads from the article (its raw text, cleaned text, header fields, source and key). The
 pipeline version hashes kg's own source code, the ontology folder (gazetteer, patterns,
 ontology and queries, :attr:`Resources.version`), the spaCy version and the optional
@@ -34,7 +36,10 @@ logger = logging.getLogger(__name__)
 
 #: SQLite file inside the cache folder
 CACHE_FILE = "analysis.sqlite"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS extracted (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS extracted (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+           "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+#: parsed articles kept in memory before one write
+_ARTICLE_BATCH = 512
 
 
 @functools.cache
@@ -83,19 +88,18 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._db = self._open()
+        self._parsed: list[tuple[str, bytes]] = []
 
     def _open(self) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(self.path)
-            db.execute(_SCHEMA)
-            db.commit()
+            db.executescript(_SCHEMA)
             return db
         except sqlite3.DatabaseError as exc:  # a truncated or foreign file: start afresh
             logger.warning("%s: unusable cache (%s); starting a new one", self.path, exc)
             self.path.unlink(missing_ok=True)
             db = sqlite3.connect(self.path)
-            db.execute(_SCHEMA)
-            db.commit()
+            db.executescript(_SCHEMA)
             return db
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Extracted]:
@@ -123,6 +127,39 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             logger.warning("%s: cannot write the cache (%s)", self.path, exc)
 
+    # ---- parsed articles (kg.ingest.ParseMemo) ----
+    @staticmethod
+    def _record_key(source: str, record: str) -> str:
+        # the parser is kg code: its version is part of the key
+        return hashlib.sha256(f"{code_version()}\0{source}\0{record}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get_article(self, source: str, record: str) -> Article | None:
+        """The article parsed from ``record`` (a file's text or a JSONL line) by an earlier build."""
+        try:
+            row = self._db.execute("SELECT value FROM articles WHERE key = ?",
+                                   (self._record_key(source, record),)).fetchone()
+            article = pickle.loads(row[0]) if row else None
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError) as exc:
+            logger.warning("%s: unreadable cache entry (%s); parsing again", self.path, exc)
+            return None
+        return article if isinstance(article, Article) else None
+
+    def put_article(self, source: str, record: str, article: Article) -> None:
+        """Remember the article parsed from ``record`` (written in batches)."""
+        self._parsed.append((self._record_key(source, record), pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)))
+        if len(self._parsed) >= _ARTICLE_BATCH:
+            self._flush_articles()
+
+    def _flush_articles(self) -> None:
+        rows, self._parsed = self._parsed, []
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO articles (key, value) VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError as exc:
+            logger.warning("%s: cannot write the cache (%s)", self.path, exc)
+
     def close(self) -> None:
-        """Close the database."""
+        """Write what is pending and close the database."""
+        if self._parsed:
+            self._flush_articles()
         self._db.close()

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from kg.config import MAX_BYTES_ENV, SUPPORTED_SUFFIXES, default_max_bytes
 from kg.errors import InputError
@@ -77,6 +78,17 @@ _NOT_NAME = frozenset((
     "global", "research", "news", "times", "post", "review", "journal", "institute", "centre", "center",
     "press", "media", "daily", "brief", "agency",
 ))  # fmt: skip
+
+
+class ParseMemo(Protocol):
+    """Articles already parsed, by source and record text (a file's decoded text or a JSONL line): an
+    unchanged input is not parsed again (:class:`kg.cache.ResultCache` is one)."""
+
+    def get_article(self, source: str, record: str) -> Article | None:
+        """The article parsed earlier from this record, if known."""
+
+    def put_article(self, source: str, record: str, article: Article) -> None:
+        """Remember the article parsed from this record."""
 
 
 def _fail(exc: InputError) -> None:
@@ -562,7 +574,8 @@ def _too_big(source: str | Path, size: int, limit: int, what: str) -> InputError
 
 
 def _iter_file(
-    path: Path, fail: Callable[[InputError], None], max_bytes: int, note: Callable[[str, str], None]
+    path: Path, fail: Callable[[InputError], None], max_bytes: int, note: Callable[[str, str], None],
+    memo: ParseMemo | None = None,
 ) -> Iterator[Article]:
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -577,7 +590,12 @@ def _iter_file(
             logger.warning("%s: %s", path, guessed)
             note(str(path), guessed)
         if fmt != "jsonl":
-            yield parse_article(text, doc_id=path.stem, source=str(path), fmt=fmt)
+            article = memo.get_article(str(path), text) if memo else None
+            if article is None:
+                article = parse_article(text, doc_id=path.stem, source=str(path), fmt=fmt)
+                if memo:
+                    memo.put_article(str(path), text, article)
+            yield article
             return
         if not text.strip():
             raise InputError(path, "empty article file (no JSONL records)")
@@ -593,7 +611,12 @@ def _iter_file(
             try:
                 if max_bytes and len(line) * 4 > max_bytes and (size := len(line.encode("utf-8"))) > max_bytes:
                     raise _too_big(source, size, max_bytes, "the record")
-                yield _jsonl_article(line, source)
+                article = memo.get_article(source, line) if memo else None
+                if article is None:
+                    article = _jsonl_article(line, source)
+                    if memo:
+                        memo.put_article(source, line, article)
+                yield article
             except InputError as exc:
                 fail(exc)
 
@@ -621,6 +644,7 @@ def read_articles(
     skip_bad: bool = False,
     problems: list[tuple[str, str]] | None = None,
     max_bytes: int | None = None,
+    memo: ParseMemo | None = None,
 ) -> Iterator[Article]:
     """Lazily read the articles of files, folders and globs.
 
@@ -635,6 +659,8 @@ def read_articles(
         problems: Receives ``(source, reason)`` pairs.
         max_bytes: Largest article accepted, in bytes of its file or JSONL line; 0 means no
             limit; None means ``KG_MAX_BYTES`` or :data:`kg.config.DEFAULT_MAX_BYTES`.
+        memo: Articles parsed by an earlier build (the analysis cache), so an unchanged input is
+            read but not parsed again.
 
     Yields:
         One :class:`Article` per article, in path order.
@@ -656,7 +682,7 @@ def read_articles(
     limit = _limit(max_bytes)
     seen: dict[str, str] = {}
     for path in _expand(inputs, fail):
-        for article in _iter_file(path, fail, limit, note):
+        for article in _iter_file(path, fail, limit, note, memo):
             first = seen.setdefault(article.key, article.source)
             if first != article.source:
                 reason = f"duplicate of {first} (same article, key {article.key}); read once"

@@ -17,6 +17,7 @@ from .cache import ResultCache, article_key, pipeline_version
 from .config import Settings
 from .entities import collect_entities
 from .events import merge_events
+from .heap import frozen_heap
 from .ingest import read_articles
 from .namespaces import make_namespaces
 from .rdf import GraphBuilder, build_quads, run_id
@@ -97,7 +98,8 @@ def _collect(future: Future[tuple[list[Extracted], dict[str, float]]], timings: 
 
 def analyse_articles(articles: Iterable[Article], resources: Resources, settings: Settings,
                      timings: dict[str, float] | None = None, progress: Progress | None = None,
-                     counts: dict[str, int] | None = None) -> Iterator[DocumentResult]:
+                     counts: dict[str, int] | None = None, cache: ResultCache | None = None
+                     ) -> Iterator[DocumentResult]:
     """Document results of ``articles`` in input order: from the cache where the article and the
     pipeline are unchanged, else analysed here or by ``settings.workers`` worker processes.
 
@@ -109,6 +111,7 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
             ``mentions``, ``relations`` (worker stages are summed over workers).
         progress: Called once per article done.
         counts: Receives the number of ``articles``, of them ``cached`` and ``analysed``.
+        cache: An open cache to use (and leave open) instead of opening ``settings.cache_dir``.
     """
     timings = timings if timings is not None else {}
     counts = counts if counts is not None else {}
@@ -116,7 +119,10 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
         counts.setdefault(name, 0)
     for stage in ("read", "setup", "cache", *STAGES):
         timings.setdefault(stage, 0.0)
-    cache = ResultCache(settings.cache_dir) if settings.cache_dir is not None else None
+    own = cache is None and settings.cache_dir is not None
+    if own:
+        assert settings.cache_dir is not None
+        cache = ResultCache(settings.cache_dir)
     version = pipeline_version(resources, settings.spacy_model) if cache else ""
     # per batch: the articles, their cache keys and what the cache already had
     waiting: deque[tuple[list[Article], list[str], dict[str, Extracted]]] = deque()
@@ -164,7 +170,7 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
         while waiting:
             yield from finish(None)
     finally:
-        if cache:
+        if cache and own:
             cache.close()
 
 
@@ -186,17 +192,23 @@ def build_graph(inputs: Sequence[str | Path], settings: Settings | None = None,
     started = time.perf_counter()
     resources = load_resources(Path(settings.ontology_dir))
     problems: list[tuple[str, str]] = []
-    articles = read_articles(inputs, skip_bad=settings.skip_bad, problems=problems)
+    cache = ResultCache(settings.cache_dir) if settings.cache_dir is not None else None
     counts: dict[str, int] = {}
-    results = list(analyse_articles(articles, resources, settings, timings, progress, counts))
-    t0 = time.perf_counter()
-    results = merge_events(sorted(results, key=lambda r: r.article.key))
-    entities = collect_entities(results, resources.registry)
-    timings["merge"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ns = make_namespaces(settings.base_iri)
-    graph = build_quads(results, entities, ns, resources.truthy, f"{run_id()}-{resources.version}")
-    timings["rdf"] = time.perf_counter() - t0
+    try:
+        articles = read_articles(inputs, skip_bad=settings.skip_bad, problems=problems, memo=cache)
+        results = list(analyse_articles(articles, resources, settings, timings, progress, counts, cache))
+    finally:
+        if cache is not None:
+            cache.close()
+    with frozen_heap():
+        t0 = time.perf_counter()
+        results = merge_events(sorted(results, key=lambda r: r.article.key))
+        entities = collect_entities(results, resources.registry)
+        timings["merge"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ns = make_namespaces(settings.base_iri)
+        graph = build_quads(results, entities, ns, resources.truthy, f"{run_id()}-{resources.version}")
+        timings["rdf"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     logger.info("built %d documents, %d entities, %d quads", len(results), len(entities), len(graph.quads))
     return Build(settings, resources, results, entities, graph, problems, timings, counts)

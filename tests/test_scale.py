@@ -167,15 +167,25 @@ def test_cache_skips_unchanged_articles_and_changed_rules_invalidate_it(tmp_path
     cache = tmp_path / "cache"
     cold = build_graph([path], Settings(cache_dir=cache))
     assert cold.counts == {"articles": 4, "cached": 0, "analysed": 4}
-    warm = build_graph([path], Settings(cache_dir=cache))
+    import kg.ingest
+
+    parsed = []
+    parse = kg.ingest.parse_article
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kg.ingest, "parse_article", lambda *a, **k: parsed.append(k["source"]) or parse(*a, **k))
+        warm = build_graph([path], Settings(cache_dir=cache))
     assert warm.counts == {"articles": 4, "cached": 4, "analysed": 0}
+    assert parsed == []  # unchanged records are not even parsed again
     _same_graph(_outputs(cold, tmp_path / "cold"), _outputs(warm, tmp_path / "warm"))
 
     edited = [*ARTICLES[:2], (ARTICLES[2][0], ARTICLES[2][1], ARTICLES[2][2].replace("Ukraine", "Lithuania")),
               ARTICLES[3]]
     _write_jsonl(path, edited)
-    again = build_graph([path], Settings(cache_dir=cache))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kg.ingest, "parse_article", lambda *a, **k: parsed.append(k["source"]) or parse(*a, **k))
+        again = build_graph([path], Settings(cache_dir=cache))
     assert again.counts == {"articles": 4, "cached": 3, "analysed": 1}
+    assert parsed == [f"{path}:3"]
     claims = {(c.subject, c.object) for r in again.results for c in r.claims}
     assert ("place/lithuania", "place/belarus") in claims  # the edit is in the graph, not the cached old text
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..heap import frozen_heap
+
 if TYPE_CHECKING:
     from ..pipeline import Build
 
@@ -104,7 +106,8 @@ def write_outputs(build: Build, out_dir: Path, formats: str | Iterable[str] | No
     names = [*OUTPUT_FILES, *(FORMATS[f] for f in parse_formats(formats))]
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in names:
-        EXPORTERS[name](build, out_dir / name)
-        written.append(out_dir / name)
+    with frozen_heap():  # the build's records and quads are not garbage: keep the collector off them
+        for name in names:
+            EXPORTERS[name](build, out_dir / name)
+            written.append(out_dir / name)
     return written
