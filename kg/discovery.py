@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .errors import PatternError
-from .lexicon import Lexicon, positions
+from .lexicon import Lexicon
 from .matching import GatedMatcher
 from .resources import Resources
 
@@ -51,7 +51,7 @@ class Discoverer:
 
     def __init__(self, resources: Resources, vocab: Any, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.matcher = GatedMatcher(vocab, extensions={"kg_title": positions, "kg_head": positions})
+        self.matcher = GatedMatcher(vocab)
         self.rows: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
         for i, row in enumerate(resources.pattern_rows("discovery")):
@@ -59,7 +59,7 @@ class Discoverer:
             if key in self.rows:
                 raise PatternError(f"{resources.root}/patterns/discovery.jsonl row {i + 1}: duplicate id {key!r}")
             try:
-                self.matcher.add(key, [row["pattern"]])
+                self.matcher.add(key, [lexicon.native(row["pattern"])])
             except (KeyError, ValueError) as exc:
                 raise PatternError(f"{resources.root}/patterns/discovery.jsonl row {i + 1}: {exc}") from exc
             self.rows[key] = row

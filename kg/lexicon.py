@@ -20,6 +20,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
+from spacy.attrs import NORM
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc, Token
 
@@ -31,9 +33,26 @@ for _name, _default in _ATTRS.items():
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=_default)
 
-_INDEX_KEY = "kg_lexicon_index"
+#: The ``kg_*`` attributes mirrored into ``token.norm`` as one code per token (see :meth:`Lexicon.native`).
+NATIVE_ATTRS = ("kg_title", "kg_head", "kg_cap", "kg_name")
 _JOINERS = frozenset({"-", "'s", "’s", "&"})
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
+
+
+def _code(title: str, head: str, cap: bool, name: bool) -> str:
+    return f"kg:{title}:{head}:{int(cap)}{int(name)}"
+
+
+def _simple(cond: object) -> bool:
+    return isinstance(cond, str | bool) or (isinstance(cond, dict) and len(cond) == 1
+                                            and next(iter(cond)) in {"IN", "NOT_IN"})
+
+
+def _holds(cond: object, value: str | bool) -> bool:
+    if isinstance(cond, dict):
+        ((op, values),) = cond.items()
+        return (value in values) == (op == "IN")
+    return value == cond
 
 
 @dataclass(frozen=True)
@@ -54,11 +73,14 @@ class Lexicon:
 
         Only values other than the default are stored, straight into ``doc.user_data`` under the
         key spaCy's ``token._`` uses (creating a ``token._`` per token and attribute costs more
-        than the rest of the annotation). :func:`positions` then lists them per value.
+        than the rest of the annotation); the four values also go into ``token.norm`` as one
+        code (see :meth:`native`).
         """
         data: dict[Any, Any] = doc.user_data
         caps: list[bool] = []
-        index: dict[str, dict[str, list[int]]] = {"kg_title": {}, "kg_head": {}}
+        titles: list[str] = []
+        heads: list[str] = []
+        names: list[bool] = []
         for tok in doc:
             low = tok.lower_
             title = self.titles.get(low, "")
@@ -71,20 +93,64 @@ class Lexicon:
             caps.append(cap)
             if title:
                 data[("._.", "kg_title", tok.idx, None)] = title
-                index["kg_title"].setdefault(title, []).append(tok.i)
             if head:
                 data[("._.", "kg_head", tok.idx, None)] = head
-                index["kg_head"].setdefault(head, []).append(tok.i)
-            if cap and not title and not head and not tok.ent_type and tok.text not in _JOINERS and tok.is_alpha:
+            name = bool(cap and not title and not head and not tok.ent_type and tok.text not in _JOINERS
+                        and tok.is_alpha)
+            if name:
                 data[("._.", "kg_name", tok.idx, None)] = True
+            titles.append(title)
+            heads.append(head)
+            names.append(name)
         for i, tok in enumerate(doc):  # joiners inside a name: "Track-II", "People's Republic"
             if caps[i] and tok.text in _JOINERS and 0 < i < len(caps) - 1:
                 tight = not doc[i - 1].whitespace_ and (tok.text != "-" or not tok.whitespace_)
                 caps[i] = tight and caps[i - 1] and caps[i + 1]
             if caps[i]:
                 data[("._.", "kg_cap", tok.idx, None)] = True
-        data[_INDEX_KEY] = index
+        strings = doc.vocab.strings
+        codes = numpy.fromiter((strings.add(_code(t, h, c, n)) for t, h, c, n in
+                                zip(titles, heads, caps, names, strict=True)), dtype="uint64", count=len(caps))
+        if len(caps):
+            array: Any = codes.reshape(-1, 1)
+            doc.from_array([NORM], array)
         return doc
+
+    @functools.cached_property
+    def combinations(self) -> tuple[tuple[str, str, bool, bool], ...]:
+        """Every possible ``(kg_title, kg_head, kg_cap, kg_name)`` of a token (a name is capitalised and
+        neither a title nor a head noun)."""
+        heads = ("", *sorted(set(self.heads.values())))
+        out = [(t, h, c, False) for t in ("", "mod", "noun") for h in heads for c in (False, True)]
+        return (*out, ("", "", True, True))
+
+    def native(self, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``pattern`` with its conditions on the ``kg_*`` attributes turned into one on ``NORM``.
+
+        :meth:`annotate` also writes each token's four values as one code into its ``norm``
+        (a Doc never leaves the NLP stage, and nothing else reads the norm there), which spaCy's
+        Matcher reads natively; a custom attribute costs it a Python call per token and attribute.
+        The two forms match the same tokens (``tests/test_scale.py`` checks it on whole articles).
+        Conditions other than a value, ``IN`` or ``NOT_IN`` are left as custom attributes.
+        """
+        out = []
+        for tok in pattern:
+            ext = dict(tok.get("_") or {})
+            conds = {k: ext.pop(k) for k in NATIVE_ATTRS if k in ext and _simple(ext[k])}
+            if not conds:
+                out.append(tok)
+                continue
+            allowed = []
+            for combo in self.combinations:
+                values: dict[str, str | bool] = dict(zip(NATIVE_ATTRS, combo, strict=True))
+                if all(_holds(cond, values[name]) for name, cond in conds.items()):
+                    allowed.append(_code(*combo))
+            new = {k: v for k, v in tok.items() if k != "_"}
+            if ext:
+                new["_"] = ext
+            new["NORM"] = {"IN": allowed or ["kg:none"]}
+            out.append(new)
+        return out
 
     def _capitalised(self, tok: Token) -> bool:
         text = tok.text
@@ -150,9 +216,3 @@ def english_words() -> frozenset[str]:
     words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, [])}
     return frozenset(w.lower() for w in words if w.isalpha())
 
-
-def positions(doc: Doc, name: str) -> dict[str, list[int]]:
-    """Value -> token positions of the ``kg_title`` or ``kg_head`` attribute in an annotated ``doc``
-    (for :class:`kg.matching.GatedMatcher`); empty before :meth:`Lexicon.annotate`."""
-    index: dict[str, dict[str, list[int]]] = doc.user_data.get(_INDEX_KEY, {})
-    return index.get(name, {})
