@@ -265,8 +265,9 @@ def build_quads(
 
 
 def to_graph(quads: Iterable[Quad], ns: Namespaces) -> Graph:
-    """An rdflib Graph of the union of the quads' triples."""
-    graph = Graph()
+    """An rdflib Graph of the union of the quads' triples (in rdflib's context-free memory store, which
+    fills in half the time of the default one)."""
+    graph = Graph(store="SimpleMemory")
     bind_prefixes(graph, ns)
     for _, s, p, o in quads:
         graph.add((s, p, o))

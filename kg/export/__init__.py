@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from ..heap import frozen_heap
 
 if TYPE_CHECKING:
     from ..pipeline import Build
+    from ..rdf import Quad
 
 
 def _ttl(build: Build, path: Path) -> None:
@@ -24,17 +25,31 @@ def _nq(build: Build, path: Path) -> None:
     write_nquads(build.graph.quads, path)
 
 
-def _html(build: Build, path: Path) -> None:
+def _view_quads(build: Build) -> Iterator[Quad]:
+    """The quads the HTML view reads: entities, claims with their evidence, and which documents mention
+    what; not offsets, mention kinds and texts, span classes or full texts (a quarter of a big graph)."""
     from rdflib import URIRef
+    from rdflib.namespace import RDF
 
+    from ..namespaces import ITSRDF, NIF
+
+    skip = {URIRef(NIF + name) for name in ("beginIndex", "endIndex", "isString")} | {build.graph.ns.gk.mentionKind}
+    span_class = URIRef(NIF + "RFC5147String")
+    anchor = URIRef(NIF + "anchorOf")
+    mentions = {q[1] for q in build.graph.quads if q[2] == ITSRDF.taIdentRef}
+    for q in build.graph.quads:
+        p = q[2]
+        if p in skip or (p == RDF.type and q[3] == span_class) or (p == anchor and q[1] in mentions):
+            continue
+        yield q
+
+
+def _html(build: Build, path: Path) -> None:
     from ..analytics import analyse_build
-    from ..namespaces import NIF
     from ..rdf import to_graph
     from .html import write_html
 
-    # the view reads entities, claims and which documents mention what: not offsets, kinds or full texts
-    skip = {URIRef(NIF + name) for name in ("beginIndex", "endIndex", "isString")} | {build.graph.ns.gk.mentionKind}
-    graph = to_graph((q for q in build.graph.quads if q[2] not in skip), build.graph.ns)
+    graph = to_graph(_view_quads(build), build.graph.ns)
     write_html(graph, path, title="kg graph", max_nodes=build.settings.max_nodes,
                gk_ns=f"{build.graph.ns.base}ont#", stats=analyse_build(build)[1])
 
