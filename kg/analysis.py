@@ -24,7 +24,7 @@ from .timex import ArticleTimes, lexicon_of
 
 __all__ = ["Analyser", "Extracted", "STAGES"]
 
-#: Stage names of :attr:`Analyser.timings` (seconds spent in each).
+#: Stage names of the timings :meth:`Analyser.__call__` adds to (seconds spent in each).
 STAGES = ("nlp", "mentions", "relations")
 
 
@@ -70,25 +70,28 @@ class Analyser:
                                            ArticleTimes(lexicon_of(resources)))
         self.classes = {eid: entry.type for eid, entry in resources.registry.entries.items()}
         self.names = {eid: entry.name for eid, entry in resources.registry.entries.items()}
-        self.timings: dict[str, float] = dict.fromkeys(STAGES, 0.0)
 
-    def __call__(self, articles: Sequence[Article]) -> list[Extracted]:
-        """The extraction records of ``articles``, in their order."""
+    def __call__(self, articles: Sequence[Article], timings: dict[str, float] | None = None) -> list[Extracted]:
+        """The extraction records of ``articles``, in their order; the seconds of each of :data:`STAGES`
+        are added to ``timings``."""
+        spent = timings if timings is not None else {}
+        for stage in STAGES:
+            spent.setdefault(stage, 0.0)
         clock = time.perf_counter
         started = clock()
         docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size))
-        self.timings["nlp"] += clock() - started
+        spent["nlp"] += clock() - started
         out = []
         for doc, article in zip(docs, articles, strict=True):
             started = clock()
             found = self.finder(doc, article)
-            self.timings["mentions"] += clock() - started
+            spent["mentions"] += clock() - started
             started = clock()
             local = {**self.classes, **{e.id: e.cls for e in found.entities}}
             claims, events = attach_events(self.relations(doc, article, found.token_spans, local), self.names)
             mentions = (*found.mentions, *event_mentions(article, claims))
             out.append(Extracted(mentions, found.entities, tuple(claims), tuple(events), found.sentences))
-            self.timings["relations"] += clock() - started
+            spent["relations"] += clock() - started
         return out
 
 
@@ -106,6 +109,5 @@ def work(articles: Sequence[Article]) -> tuple[list[Extracted], dict[str, float]
     """Analyse one batch in a worker; returns the records and the stage times of this batch."""
     if _WORKER is None:
         raise RuntimeError("worker used before init_worker()")
-    before = dict(_WORKER.timings)
-    records = _WORKER(articles)
-    return records, {k: v - before[k] for k, v in _WORKER.timings.items()}
+    spent: dict[str, float] = {}
+    return _WORKER(articles, spent), spent

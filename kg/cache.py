@@ -85,8 +85,6 @@ class ResultCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(folder, f"cannot create the cache folder ({exc.strerror or exc})") from None
-        self.hits = 0
-        self.misses = 0
         self._db = self._open()
         self._parsed: list[tuple[str, bytes]] = []
 
@@ -114,8 +112,6 @@ class ResultCache:
                     found[key] = Extracted(*pickle.loads(blob))
             except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError) as exc:
                 logger.warning("%s: unreadable cache entry (%s); analysing again", self.path, exc)
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
         return found
 
     def put_many(self, items: Iterable[tuple[str, Extracted]]) -> None:

@@ -5,21 +5,21 @@ number of token patterns times the length of the text (PERFORMANCE.md §1b). Mos
 patterns cannot match without one particular word: a relation trigger's lemma, a cue
 word, a title. :class:`GatedMatcher` finds, for each pattern, a token that must be
 matched exactly once or more and whose value is a fixed word or word list (``LEMMA``,
-``LOWER``, ``ORTH``/``TEXT`` or ``NORM``, as a string or ``{"IN": [...]}``): its
-*anchor*. Per Doc it looks the anchors up in the token arrays and runs each pattern only
-on a window around the places its anchor occurs; a pattern without an anchor runs on
-the whole Doc as before.
+``LOWER``, ``ORTH``/``TEXT``, ``NORM`` or ``ENT_TYPE``, as a string or ``{"IN": [...]}``):
+its *anchor*. Per Doc it looks the anchors up in the token arrays and runs each pattern
+only on a window around the places its anchor occurs; a pattern without an anchor runs
+on the whole Doc as before.
 
 A window is as wide as the pattern can be long on both sides of the anchor, so every
 match of the whole Doc is still found: patterns with ``+`` or ``*`` (unbounded length)
-run on the whole Doc, but only when their anchor occurs in it. Overlapping windows are
-merged, so a greedy filter still sees overlapping matches together.
+run on the sentences holding their anchor. Overlapping windows are merged, so a greedy
+filter still sees overlapping matches together.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from spacy.attrs import ENT_TYPE, LEMMA, LOWER, NORM, ORTH, SENT_START
@@ -57,28 +57,12 @@ def _max_width(op: object) -> int | None:
     return 1
 
 
-#: (doc, extension name) -> value -> token positions holding it (the tokens whose value is not the default)
-ExtensionIndex = Callable[[Doc, str], Mapping[str, Sequence[int]]]
-
-
-def _candidates(tok: dict[str, Any], extensions: Iterable[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
-    for key, spec in tok.items():
-        if key in _ANCHOR_ATTRS and (values := _values(spec)) is not None:
-            yield key, values
-    for name, spec in (tok.get("_") or {}).items():
-        if name in extensions and (values := _values(spec)) is not None:
-            yield f"_{name}", values
-
-
-def anchor_of(pattern: Sequence[dict[str, Any]],
-              extensions: Iterable[str] = ()) -> tuple[str, tuple[str, ...], int, int] | None:
+def anchor_of(pattern: Sequence[dict[str, Any]]) -> tuple[str, tuple[str, ...], int, int] | None:
     """The anchor of a token pattern: ``(attr, values, before, after)``, or None if it has none.
 
     ``before`` and ``after`` bound how many tokens a match can have before and after
-    the anchor token (``-1``: unbounded). A string custom attribute named in ``extensions``
-    can anchor too (its ``attr`` is ``"_name"``), and so can an entity label. Of several
-    candidates the most selective one is taken: not a stop word or punctuation, then the
-    fewest values.
+    the anchor token (``-1``: unbounded). Of several candidates the most selective one is
+    taken: not a stop word or punctuation, then the fewest values.
 
     >>> anchor_of([{"LOWER": "the", "OP": "?"}, {"LEMMA": {"IN": ["sign", "ink"]}}, {"IS_TITLE": True}])
     ('LEMMA', ('sign', 'ink'), 1, 1)
@@ -90,7 +74,10 @@ def anchor_of(pattern: Sequence[dict[str, Any]],
     for i, tok in enumerate(pattern):
         if tok.get("OP") not in _ONCE:
             continue
-        for key, values in _candidates(tok, extensions):
+        for key, spec in tok.items():
+            values = _values(spec) if key in _ANCHOR_ATTRS else None
+            if values is None:
+                continue
             rank = (all(v.lower() in STOP_WORDS or not any(c.isalnum() for c in v) for v in values), len(values))
             if best is None or rank < best[0]:
                 best = (rank, i, key, values)
@@ -111,29 +98,23 @@ class GatedMatcher:
     A key whose patterns all have an anchor of bounded reach gets its own Matcher, run on
     the windows around its anchors. A key that can reach without bound on a side (``+``,
     ``*``) is run by a shared Matcher on the sentences holding its anchors: one name or cue
-    never spans two sentences, and one shared run reads each token's custom attributes once.
+    never spans two sentences, and one shared run reads each token's attributes once.
     Keys without an anchor are run on the whole Doc.
 
     Args:
         vocab: The pipeline's vocabulary.
         validate: Validate patterns against spaCy's schema when added.
-        extensions: Custom token attributes that can anchor a pattern, with the function
-            giving a Doc's positions of each value (``{"_": {"kg_head": "Event"}}``).
     """
 
-    def __init__(self, vocab: Any, validate: bool = True, extensions: Mapping[str, ExtensionIndex] | None = None
-                 ) -> None:
+    def __init__(self, vocab: Any, validate: bool = True) -> None:
         self.vocab = vocab
         self.validate = validate
-        self.extensions = dict(extensions or {})
         self.ungated = Matcher(vocab, validate=validate)
         self.sentence = Matcher(vocab, validate=validate)
         #: key -> its own Matcher and reach (tokens before, after the anchor)
         self._gates: dict[str, tuple[Matcher, int, int]] = {}
         #: Doc attribute id -> value hash -> keys anchored on that value
         self._index: dict[int, dict[int, list[str]]] = {}
-        #: extension name -> value -> keys anchored on it
-        self._ext_index: dict[str, dict[str, list[str]]] = {}
         self._order: dict[int, int] = {}
 
     def __len__(self) -> int:
@@ -145,7 +126,7 @@ class GatedMatcher:
         Raises:
             ValueError, KeyError: from spaCy for an invalid pattern.
         """
-        anchors = [anchor_of(p, self.extensions) for p in patterns]
+        anchors = [anchor_of(p) for p in patterns]
         self._order[self.vocab.strings.add(key)] = len(self._order)
         if not all(anchors):
             self.ungated.add(key, patterns, greedy=greedy)
@@ -164,22 +145,13 @@ class GatedMatcher:
                 continue
             attr, values, _, _ = anchor
             for value in values:
-                if attr.startswith("_"):
-                    keys = self._ext_index.setdefault(attr[1:], {}).setdefault(value, [])
-                else:
-                    keys = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(self.vocab.strings.add(value), [])
+                keys = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(self.vocab.strings.add(value), [])
                 if key not in keys:
                     keys.append(key)
 
     def _hits(self, doc: Doc) -> dict[str, list[int]]:
         """Key -> token positions where one of its anchors occurs."""
         hits: dict[str, list[int]] = {}
-        for name, by_value in self._ext_index.items():
-            held = self.extensions[name](doc, name)
-            for value, keys in by_value.items():
-                if value in held:
-                    for key in keys:
-                        hits.setdefault(key, []).extend(held[value])
         attrs = sorted(self._index)
         if not attrs:
             return hits

@@ -66,10 +66,7 @@ def _in_process(batches: Iterable[list[Article]], resources: Resources, settings
             started = time.perf_counter()
             analyser = Analyser(resources, settings.spacy_model, settings.batch_size)
             timings["setup"] += time.perf_counter() - started
-        before = dict(analyser.timings)
-        yield analyser(batch)
-        for stage, seconds in analyser.timings.items():
-            timings[stage] += seconds - before[stage]
+        yield analyser(batch, timings)
 
 
 def _in_workers(batches: Iterable[list[Article]], settings: Settings,
@@ -130,11 +127,11 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
     def todo() -> Iterator[list[Article]]:
         for batch in _batches(articles, settings.batch_size, timings):
             started = time.perf_counter()
-            keys = [article_key(a, version) for a in batch] if cache else []
+            keys = [article_key(a, version) for a in batch] if cache else [""] * len(batch)
             known = cache.get_many(keys) if cache else {}
             timings["cache"] += time.perf_counter() - started
             waiting.append((batch, keys, known))
-            missing = [a for a, k in zip(batch, keys or [""] * len(batch), strict=True) if k not in known]
+            missing = [a for a, k in zip(batch, keys, strict=True) if k not in known]
             if missing:
                 yield missing
 
@@ -142,7 +139,7 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
         batch, keys, known = waiting.popleft()
         fresh = iter(records or ())
         new = []
-        for article, key in zip(batch, keys or [""] * len(batch), strict=True):
+        for article, key in zip(batch, keys, strict=True):
             record = known.get(key)
             counts["articles"] += 1
             if record is None:
@@ -164,7 +161,7 @@ def analyse_articles(articles: Iterable[Article], resources: Resources, settings
     try:
         for records in source:
             # batches fully served by the cache were never sent: they come out before this one
-            while waiting and all(k in waiting[0][2] for k in waiting[0][1]) and waiting[0][1]:
+            while waiting and all(k in waiting[0][2] for k in waiting[0][1]):
                 yield from finish(None)
             yield from finish(records)
         while waiting:
