@@ -215,12 +215,21 @@ def entity_graph(triples: Iterable[Triple], *, gk_ns: str | None = None) -> Enti
     Returns:
         The graph with nodes and edges inserted in sorted order.
     """
-    import networkx as nx
-
     by_pred: dict[str, set[tuple[str, Term]]] = defaultdict(set)
     for s, p, o in triples:
         if p not in _SKIP:
             by_pred[p].add((s, o))
+    return _entity_graph(by_pred, gk_ns)
+
+
+def _entity_graph(by_pred: dict[str, set[tuple[str, Term]]], gk_ns: str | None) -> EntityGraph:
+    """``entity_graph`` of the triples grouped by predicate, ``(subject, object)`` pairs (none of ``_SKIP``).
+
+    What it reads is listed in ``_READ`` and ``_UNREAD_GK`` (``from_build`` converts nothing else): keep them
+    in step with it.
+    """
+    import networkx as nx
+
     types: dict[str, set[str]] = defaultdict(set)
     for s, o in by_pred[RDF_TYPE]:
         if isinstance(o, str):
@@ -345,10 +354,55 @@ def from_file(path: Path) -> EntityGraph:
     return entity_graph(read_triples(Path(path)))
 
 
+#: Predicates ``_entity_graph`` reads, besides every gk: property but those of ``_UNREAD_GK``.
+_READ = frozenset({RDF_TYPE, _RDF + "subject", _RDF + "predicate", _RDF + "object", DERIVED_FROM, ANCHOR_OF, HEADLINE,
+                   TITLE, DATE, PREF_LABEL, RDFS_LABEL, ALT_LABEL, SAME_AS})
+_UNREAD_GK = _QUALIFIERS - {"evidence"}
+
+
 def from_build(build: Build) -> EntityGraph:
-    """The entity graph of a build, from the quads it will write."""
-    triples = rdflib_triples((s, p, o) for _, s, p, o in build.graph.quads)
-    return entity_graph(triples, gk_ns=f"{build.graph.ns.base}ont#")
+    """The entity graph of a build, from the quads it will write.
+
+    The same as ``entity_graph(rdflib_triples(...))`` of the quads' triples, but only what ``_entity_graph``
+    reads is made plain triples (a quarter of a build's quads): no predicate of ``_SKIP`` nor one it never reads,
+    of ``rdf:type`` only gk: classes and ``schema:NewsArticle``, of ``nif:anchorOf`` only evidence sentences.
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    ns = f"{build.graph.ns.base}ont#"
+
+    def node(t: Any) -> str:
+        return str(t) if type(t) is URIRef or not isinstance(t, BNode) else f"_:{t}"
+
+    def plain(quads: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, Term]]:
+        """``rdflib_triples`` without the predicate (inlined: this is the one loop over many quads)."""
+        for _, s, _, o in quads:
+            subject = str(s) if type(s) is URIRef else node(s)
+            if type(o) is URIRef:
+                yield subject, str(o)
+            elif isinstance(o, Literal):
+                yield subject, Lit(str(o), o.language or "")
+            else:
+                yield subject, node(o)
+
+    by_term: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
+    for q in build.graph.quads:
+        by_term[q[2]].append(q)
+    groups: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # by predicate IRI, as rdflib_triples has it
+    for p, quads in by_term.items():
+        groups[str(p)] += quads
+    by_pred: dict[str, set[tuple[str, Term]]] = defaultdict(set)
+    for p, quads in groups.items():
+        if p in (RDF_TYPE, ANCHOR_OF):
+            continue  # some of them, below
+        if p in _READ or p.startswith(ns) and p[len(ns):] not in _UNREAD_GK:
+            by_pred[p].update(plain(quads))
+    types = groups.get(RDF_TYPE, [])
+    classes = {c for c in map(str, {q[3] for q in types}) if c.startswith(ns) or c == NEWS_ARTICLE}
+    by_pred[RDF_TYPE].update(plain(q for q in types if str(q[3]) in classes))
+    sentences = {o for _, o in by_pred.get(ns + "evidence", ())}
+    by_pred[ANCHOR_OF].update(plain(q for q in groups.get(ANCHOR_OF, []) if node(q[1]) in sentences))
+    return _entity_graph(by_pred, ns)
 
 
 def undirected(g: nx.DiGraph) -> nx.Graph:

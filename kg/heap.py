@@ -17,11 +17,25 @@ __all__ = ["frozen_heap"]
 
 
 @contextmanager
-def frozen_heap() -> Iterator[None]:
-    """Freeze the objects that exist now for the duration of the block (nesting is fine)."""
-    gc.collect()  # what is garbage already goes now, not after the block
+def frozen_heap(*, collect: bool = True, pause: bool = False) -> Iterator[None]:
+    """Freeze the objects that exist now for the duration of the block (nesting is fine).
+
+    Args:
+        collect: First collect all generations, so what is garbage already goes now, not after the block.
+            When the caller knows there is next to none (right after a frozen stage: its garbage was collected
+            as it went), False collects the young generations only, sparing a walk over every live object.
+        pause: Also make no automatic collection in the block, for a stage whose own objects mostly live to
+            its end (indexes, graphs): collections would walk them again and again to free next to nothing.
+            Its cyclic garbage, if any, goes at the first collection after the block.
+    """
+    gc.collect(2 if collect else 1)
     gc.freeze()
+    paused = pause and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         yield
     finally:
+        if paused:
+            gc.enable()
         gc.unfreeze()

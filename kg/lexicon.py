@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from spacy.attrs import NORM
+from spacy.attrs import ENT_TYPE, IDX, LEMMA, NORM, ORTH
+from spacy.lexeme import Lexeme
 from spacy.lookups import load_lookups
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Token
 
+from .doctext import words
 from .errors import PatternError
 from .resources import Resources
 
@@ -36,11 +39,19 @@ for _name, _default in _ATTRS.items():
 #: The ``kg_*`` attributes mirrored into ``token.norm`` as one code per token (see :meth:`Lexicon.native`).
 NATIVE_ATTRS = ("kg_title", "kg_head", "kg_cap", "kg_name")
 _JOINERS = frozenset({"-", "'s", "’s", "&"})
+#: Words whose classes a Lexicon remembers at most (then it starts again).
+_MAX_REMEMBERED = 500_000
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
 
 
 def _code(title: str, head: str, cap: bool, name: bool) -> str:
     return f"kg:{title}:{head}:{int(cap)}{int(name)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _hash(code: str) -> int:
+    """The string-store key of a native code (the same in every vocabulary)."""
+    return int(hash_string(code))
 
 
 def _simple(cond: object) -> bool:
@@ -67,6 +78,11 @@ class Lexicon:
     calendar: frozenset[str] = frozenset()
     #: lower-cased common English words (spaCy's English lemma table), never a name on their own
     common_words: frozenset[str] = frozenset()
+    #: (orth, lemma) -> the word's classes, worked out once (see :meth:`annotate`)
+    _words: dict[tuple[int, int], tuple[str, str, bool, bool, int, int]] = field(default_factory=dict, repr=False,
+                                                                                  compare=False)
+    #: the string stores that hold every native code's text
+    _vocabs: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     def annotate(self, doc: Doc) -> Doc:
         """Set the ``kg_*`` token attributes on ``doc`` (gazetteer entities must be set already).
@@ -74,47 +90,66 @@ class Lexicon:
         Only values other than the default are stored, straight into ``doc.user_data`` under the
         key spaCy's ``token._`` uses (creating a ``token._`` per token and attribute costs more
         than the rest of the annotation); the four values also go into ``token.norm`` as one
-        code (see :meth:`native`).
+        code (see :meth:`native`). A word's classes depend on its text and lemma alone, so they are
+        worked out once per word and remembered.
         """
-        data: dict[Any, Any] = doc.user_data
-        caps: list[bool] = []
-        titles: list[str] = []
-        heads: list[str] = []
-        names: list[bool] = []
-        for tok in doc:
-            low = tok.lower_
-            title = self.titles.get(low, "")
-            # plurals take their singular's class ("ministries"); other inflections ("protested") do not
-            head = self.heads.get(low, "")
-            if not head and low.endswith("s"):
-                lemma = tok.lemma_.lower()
-                head = self.heads.get(lemma, "") if lemma != low else ""
-            cap = self._capitalised(tok)
-            caps.append(cap)
-            if title:
-                data[("._.", "kg_title", tok.idx, None)] = title
-            if head:
-                data[("._.", "kg_head", tok.idx, None)] = head
-            name = bool(cap and not title and not head and not tok.ent_type and tok.text not in _JOINERS
-                        and tok.is_alpha)
-            if name:
-                data[("._.", "kg_name", tok.idx, None)] = True
-            titles.append(title)
-            heads.append(head)
-            names.append(name)
-        for i, tok in enumerate(doc):  # joiners inside a name: "Track-II", "People's Republic"
-            if caps[i] and tok.text in _JOINERS and 0 < i < len(caps) - 1:
-                tight = not doc[i - 1].whitespace_ and (tok.text != "-" or not tok.whitespace_)
-                caps[i] = tight and caps[i - 1] and caps[i + 1]
-            if caps[i]:
-                data[("._.", "kg_cap", tok.idx, None)] = True
+        n = len(doc)
+        if not n:
+            return doc
         strings = doc.vocab.strings
-        codes = numpy.fromiter((strings.add(_code(t, h, c, n)) for t, h, c, n in
-                                zip(titles, heads, caps, names, strict=True)), dtype="uint64", count=len(caps))
-        if len(caps):
-            array: Any = codes.reshape(-1, 1)
-            doc.from_array([NORM], array)
+        if not any(known is strings for known in self._vocabs):  # the codes' texts, once per vocabulary
+            for combination in self.combinations:
+                strings.add(_code(*combination))
+            self._vocabs.append(strings)
+        data: dict[Any, Any] = doc.user_data
+        texts = words(doc).text
+        rows = doc.to_array([ORTH, LEMMA, ENT_TYPE, IDX]).tolist()
+        known = self._words
+        if len(known) > _MAX_REMEMBERED:
+            known.clear()
+        classes = []
+        for orth, lemma, _, _ in rows:
+            word = known.get((orth, lemma))
+            if word is None:
+                word = known[(orth, lemma)] = self._classes(doc.vocab[orth], strings[lemma])
+            classes.append(word)
+        norms = []
+        before = False  # kg_cap of the token before
+        for i, ((title, head, cap, name_word, free, in_entity), (_, _, ent, idx)) in enumerate(
+                zip(classes, rows, strict=True)):
+            if title:
+                data[("._.", "kg_title", idx, None)] = title
+            if head:
+                data[("._.", "kg_head", idx, None)] = head
+            if cap and 0 < i < n - 1 and texts[i] in _JOINERS:  # inside a name: "Track-II", "People's Republic"
+                tight = not doc[i - 1].whitespace_ and (texts[i] != "-" or not doc[i].whitespace_)
+                cap = tight and before and classes[i + 1][2]
+                free = in_entity = _hash(_code(title, head, cap, False))
+            before = cap
+            if name_word and not ent:
+                data[("._.", "kg_name", idx, None)] = True
+                norms.append(free)
+            else:
+                norms.append(in_entity)
+            if cap:
+                data[("._.", "kg_cap", idx, None)] = True
+        column: Any = numpy.array(norms, dtype="uint64").reshape(-1, 1)
+        doc.from_array([NORM], column)
         return doc
+
+    def _classes(self, lex: Lexeme, lemma: str) -> tuple[str, str, bool, bool, int, int]:
+        """``(kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
+        inside a known entity)`` of one word."""
+        text, low = lex.orth_, lex.lower_
+        title = self.titles.get(low, "")
+        # plurals take their singular's class ("ministries"); other inflections ("protested") do not
+        head = self.heads.get(low, "")
+        if not head and low.endswith("s"):
+            lemma = lemma.lower()
+            head = self.heads.get(lemma, "") if lemma != low else ""
+        cap = self._capitalised(lex)
+        name = bool(cap and not title and not head and text not in _JOINERS and lex.is_alpha)
+        return title, head, cap, name, _hash(_code(title, head, cap, name)), _hash(_code(title, head, cap, False))
 
     @functools.cached_property
     def combinations(self) -> tuple[tuple[str, str, bool, bool], ...]:
@@ -152,17 +187,17 @@ class Lexicon:
             out.append(new)
         return out
 
-    def _capitalised(self, tok: Token) -> bool:
-        text = tok.text
+    def _capitalised(self, lex: Lexeme) -> bool:
+        text = lex.orth_
         if text in _JOINERS:
             return True  # decided in a second pass, from its neighbours
-        if tok.lower_ in self.calendar or (tok.is_stop and not tok.is_upper):
+        if lex.lower_ in self.calendar or (lex.is_stop and not lex.is_upper):
             return False
         if text in _ROMAN:
             return True
-        if tok.is_upper and tok.is_alpha and len(text) >= 2:
+        if lex.is_upper and lex.is_alpha and len(text) >= 2:
             return True
-        return text[:1].isupper() and any(c.islower() for c in text[1:]) and not tok.like_num
+        return text[:1].isupper() and any(c.islower() for c in text[1:]) and not lex.like_num
 
 
 def load_lexicon(resources: Resources) -> Lexicon:

@@ -8,32 +8,48 @@ matched exactly once or more and whose value is a fixed word or word list (``LEM
 ``LOWER``, ``ORTH``/``TEXT``, ``NORM`` or ``ENT_TYPE``, as a string or ``{"IN": [...]}``):
 its *anchor*. Per Doc it looks the anchors up in the token arrays and runs each pattern
 only on a window around the places its anchor occurs; a pattern without an anchor runs
-on the whole Doc as before.
+on the whole Doc as before. A pattern with several such tokens uses, in each Doc, the one
+that occurs least there, and is not run at all when one of them does not occur.
 
-A window is as wide as the pattern can be long on both sides of the anchor, so every
-match of the whole Doc is still found: patterns with ``+`` or ``*`` (unbounded length)
-run on the sentences holding their anchor. Overlapping windows are merged, so a greedy
-filter still sees overlapping matches together.
+A window reaches as far from the anchor as a match can, so every match of the whole Doc
+is still found. On a side where the pattern has a fixed maximum length the window is that
+long. On a side with ``+`` or ``*`` (no fixed length) the window runs, inside the
+anchor's sentence, over the tokens that satisfy one of the pattern's elements on that
+side, evaluated on the token arrays: a match can only consume such tokens. Overlapping
+windows are merged, so a greedy filter still sees overlapping matches together.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from spacy.attrs import ENT_TYPE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 __all__ = ["GatedMatcher", "anchor_of"]
 
 #: Pattern keys whose value can anchor a pattern, with the Doc array attribute holding it.
 _ANCHOR_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM, "ENT_TYPE": ENT_TYPE}
+#: Pattern keys whose string values can be tested on the Doc's token arrays (as the Matcher tests them).
+_STRING_ATTRS = {**_ANCHOR_ATTRS, "SHAPE": IDS["SHAPE"], "PREFIX": IDS["PREFIX"], "SUFFIX": IDS["SUFFIX"]}
+#: Boolean lexeme flags, also in the token arrays.
+_FLAG_ATTRS = {name: IDS[name] for name in ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE",
+                                            "IS_TITLE", "IS_UPPER", "LIKE_URL", "LIKE_NUM", "LIKE_EMAIL", "IS_STOP",
+                                            "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT",
+                                            "IS_CURRENCY")}  # fmt: skip
 _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
 Match = tuple[int, int, int] | tuple[int, int, int, list[int]]
+#: Distinct token values whose answer one side remembers at most (then it starts again).
+_MAX_REMEMBERED = 200_000
+#: One test of a token: (array attribute, accepted values, negated).
+_Test = tuple[int, frozenset[int], bool]
+#: The tests of one pattern element (all must hold).
+_Element = tuple[_Test, ...]
 
 
 def _values(spec: object) -> tuple[str, ...] | None:
@@ -57,6 +73,40 @@ def _max_width(op: object) -> int | None:
     return 1
 
 
+def _anchors(pattern: Sequence[dict[str, Any]]) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Every element of a pattern that can anchor it, as ``(index, key, values)``, most selective first:
+    a mandatory token with a fixed word or word list (not stop words or punctuation, then the fewest
+    values). An element gives its most selective key only."""
+    ranked: dict[int, tuple[tuple[bool, int], str, tuple[str, ...]]] = {}
+    for i, tok in enumerate(pattern):
+        if tok.get("OP") not in _ONCE:
+            continue
+        for key, spec in tok.items():
+            values = _values(spec) if key in _ANCHOR_ATTRS else None
+            if values is None:
+                continue
+            rank = (all(v.lower() in STOP_WORDS or not any(c.isalnum() for c in v) for v in values), len(values))
+            if i not in ranked or rank < ranked[i][0]:
+                ranked[i] = (rank, key, values)
+    return [(i, key, values) for i, (_, key, values) in sorted(ranked.items(), key=lambda x: (x[1][0], x[0]))]
+
+
+def _anchor(pattern: Sequence[dict[str, Any]]) -> tuple[int, str, tuple[str, ...]] | None:
+    """The most selective anchor element of a pattern (see :func:`_anchors`), or None."""
+    found = _anchors(pattern)
+    return found[0] if found else None
+
+
+def _reach(pattern: Sequence[dict[str, Any]], i: int) -> tuple[int, int]:
+    """How many tokens a match can have before and after the anchor element ``i`` (``-1``: no bound)."""
+    if pattern[i].get("OP") == "+":  # any token of the run can be the one found: no bound either side
+        return -1, -1
+    widths = [_max_width(tok.get("OP")) for tok in pattern]
+    before, after = widths[:i], widths[i + 1:]
+    return (-1 if None in before else sum(w or 0 for w in before),
+            -1 if None in after else sum(w or 0 for w in after))
+
+
 def anchor_of(pattern: Sequence[dict[str, Any]]) -> tuple[str, tuple[str, ...], int, int] | None:
     """The anchor of a token pattern: ``(attr, values, before, after)``, or None if it has none.
 
@@ -69,37 +119,166 @@ def anchor_of(pattern: Sequence[dict[str, Any]]) -> tuple[str, tuple[str, ...], 
     >>> anchor_of([{"IS_TITLE": True, "OP": "+"}]) is None
     True
     """
-    widths = [_max_width(tok.get("OP")) for tok in pattern]
-    best: tuple[tuple[bool, int], int, str, tuple[str, ...]] | None = None
-    for i, tok in enumerate(pattern):
-        if tok.get("OP") not in _ONCE:
-            continue
-        for key, spec in tok.items():
-            values = _values(spec) if key in _ANCHOR_ATTRS else None
-            if values is None:
-                continue
-            rank = (all(v.lower() in STOP_WORDS or not any(c.isalnum() for c in v) for v in values), len(values))
-            if best is None or rank < best[0]:
-                best = (rank, i, key, values)
-    if best is None:
+    found = _anchor(pattern)
+    if found is None:
         return None
-    _, i, key, values = best
-    if pattern[i].get("OP") == "+":  # any token of the run can be the one found: no bound either side
-        return key, values, -1, -1
-    before = widths[:i]
-    after = widths[i + 1:]
-    return (key, values, -1 if None in before else sum(w or 0 for w in before),
-            -1 if None in after else sum(w or 0 for w in after))
+    i, key, values = found
+    return (key, values, *_reach(pattern, i))
+
+
+def _element(tok: dict[str, Any], strings: Any) -> _Element | None:
+    """The array tests of one pattern element, or None when they cannot say which tokens it takes (a
+    negated element, a custom attribute, a regular expression, ...): then any token may be taken."""
+    if tok.get("OP") == "!":
+        return None
+    tests: list[_Test] = []
+    for key, spec in tok.items():
+        if key == "OP":
+            continue
+        if key in _FLAG_ATTRS and isinstance(spec, bool):
+            tests.append((_FLAG_ATTRS[key], frozenset({int(spec)}), False))
+            continue
+        if key not in _STRING_ATTRS:
+            return None
+        negated = isinstance(spec, dict) and set(spec) == {"NOT_IN"}
+        values = _values({"IN": spec["NOT_IN"]} if negated else spec)
+        if values is None:
+            return None
+        tests.append((_STRING_ATTRS[key], frozenset(strings.add(v) for v in values), negated))
+    return tuple(tests)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """A key's own Matcher and how far its windows reach on each side of an anchor.
+
+    A side is a token count, or ``-1`` when it has no bound; then the side's elements (a match
+    consumes only tokens that satisfy one of them) limit it, or nothing (``None``) but the sentence.
+    """
+
+    matcher: Matcher
+    before: int
+    after: int
+    #: number of the side in :class:`_Sides` (None: any token)
+    left: int | None = None
+    right: int | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.before >= 0 and self.after >= 0
+
+
+def _side(elements: Iterable[dict[str, Any]], strings: Any) -> tuple[_Element, ...] | None:
+    compiled = [_element(tok, strings) for tok in elements]
+    return None if any(e is None for e in compiled) else tuple(e for e in compiled if e is not None)
+
+
+class _Sides:
+    """The unbounded sides of a matcher's gates: which tokens each side's elements can take.
+
+    Whether a token satisfies a side depends only on the values of the few attributes that
+    side tests, so each side remembers its answer per combination of those values.
+    """
+
+    def __init__(self) -> None:
+        self.sides: list[tuple[_Element, ...]] = []
+        #: every attribute some side tests: the columns of the rows :meth:`takes` reads
+        self.attrs: list[int] = []
+        self._columns: list[tuple[int, ...]] = []
+        self._known: list[dict[tuple[int, ...], bool]] = []
+
+    def add(self, side: tuple[_Element, ...]) -> int:
+        """Register a side; returns its number."""
+        if side in self.sides:
+            return self.sides.index(side)
+        self.sides.append(side)
+        self.attrs = sorted({attr for element in side for attr, _, _ in element} | set(self.attrs))
+        self._columns = [tuple(sorted({self.attrs.index(attr) for element in each for attr, _, _ in element}))
+                         for each in self.sides]
+        self._known = [{} for _ in self.sides]
+        return len(self.sides) - 1
+
+    def rows(self, doc: Doc) -> list[list[int]]:
+        """Per token of ``doc``: the values of :attr:`attrs`."""
+        rows: Any = doc.to_array(list[int | str](self.attrs)).reshape(len(doc), -1).tolist()
+        return rows
+
+    def takes(self, side: int, row: list[int]) -> bool:
+        """Does a token (its row of :meth:`rows`) satisfy one of the side's elements?"""
+        columns = self._columns[side]
+        key = tuple(row[c] for c in columns)
+        known = self._known[side]
+        found = known.get(key)
+        if found is None:
+            if len(known) > _MAX_REMEMBERED:
+                known.clear()
+            value = {self.attrs[c]: v for c, v in zip(columns, key, strict=True)}
+            found = known[key] = any(all((value[attr] in accepted) != negated for attr, accepted, negated in element)
+                                     for element in self.sides[side])
+        return found
+
+
+class _Windows:
+    """Where the gates' matches can lie in one Doc: sentences and the tokens each side can take."""
+
+    def __init__(self, doc: Doc, sides: _Sides) -> None:
+        self.doc = doc
+        self.n = len(doc)
+        self._sides = sides
+        self._rows: list[list[int]] | None = None
+        self._sentences: tuple[list[int], list[int]] | None = None
+
+    def sentences(self) -> tuple[list[int], list[int]]:
+        """For every token: where its sentence starts, and where it ends (exclusive)."""
+        if self._sentences is None:
+            flags = self.doc.to_array(SENT_START).tolist()
+            starts = [i for i, v in enumerate(flags) if v == 1 or i == 0] + [self.n]
+            first: list[int] = []
+            last: list[int] = []
+            for lo, hi in zip(starts, starts[1:], strict=False):
+                first += [lo] * (hi - lo)
+                last += [hi] * (hi - lo)
+            self._sentences = (first, last)
+        return self._sentences
+
+    def __call__(self, gate: _Gate, positions: Iterable[int]) -> list[tuple[int, int]]:
+        """The tokens a match of ``gate`` holding an anchor at one of ``positions`` can take, inside the
+        anchor's sentence."""
+        first, last = self.sentences()
+        if self._rows is None and (gate.left is not None or gate.right is not None):
+            self._rows = self._sides.rows(self.doc)
+        rows = self._rows
+        takes = self._sides.takes
+        out = []
+        for p in positions:
+            lo, hi = first[p], last[p]
+            if gate.before >= 0:
+                start = max(lo, p - gate.before)
+            elif gate.left is None or rows is None:
+                start = lo
+            else:
+                start = p
+                while start > lo and takes(gate.left, rows[start - 1]):
+                    start -= 1
+            if gate.after >= 0:
+                end = min(hi, p + gate.after + 1)
+            elif gate.right is None or rows is None:
+                end = hi
+            else:
+                end = p + 1
+                while end < hi and takes(gate.right, rows[end]):
+                    end += 1
+            out.append((start, end))
+        return out
 
 
 class GatedMatcher:
     """A drop-in for ``Matcher.__call__`` over patterns added with :meth:`add`.
 
-    A key whose patterns all have an anchor of bounded reach gets its own Matcher, run on
-    the windows around its anchors. A key that can reach without bound on a side (``+``,
-    ``*``) is run by a shared Matcher on the sentences holding its anchors: one name or cue
-    never spans two sentences, and one shared run reads each token's attributes once.
-    Keys without an anchor are run on the whole Doc.
+    Every key whose patterns all have an anchor gets its own Matcher, run on the windows
+    around the anchor that occurs least in the Doc; a key that can reach without bound on a side (``+``, ``*``) runs
+    inside the anchor's sentence, on the tokens its elements on that side can take (one
+    name or cue never spans two sentences). Keys without an anchor are run on the whole Doc.
 
     Args:
         vocab: The pipeline's vocabulary.
@@ -110,11 +289,12 @@ class GatedMatcher:
         self.vocab = vocab
         self.validate = validate
         self.ungated = Matcher(vocab, validate=validate)
-        self.sentence = Matcher(vocab, validate=validate)
-        #: key -> its own Matcher and reach (tokens before, after the anchor)
-        self._gates: dict[str, tuple[Matcher, int, int]] = {}
-        #: Doc attribute id -> value hash -> keys anchored on that value
-        self._index: dict[int, dict[int, list[str]]] = {}
+        #: key -> a gate per anchor candidate
+        self._gates: dict[str, list[_Gate]] = {}
+        self._patterns: dict[str, list[list[dict[str, Any]]]] = {}
+        self._sides = _Sides()
+        #: Doc attribute id -> value hash -> (key, anchor candidate) pairs anchored on that value
+        self._index: dict[int, dict[int, list[tuple[str, int]]]] = {}
         self._order: dict[int, int] = {}
 
     def __len__(self) -> int:
@@ -123,46 +303,77 @@ class GatedMatcher:
     def add(self, key: str, patterns: list[list[dict[str, Any]]], greedy: str | None = None) -> None:
         """Add patterns under ``key`` (like ``Matcher.add``); a key with any unanchored pattern is never gated.
 
+        A key with one pattern gets a gate for every element that can anchor it; per Doc the
+        one whose words occur least is used, and none if one of them does not occur at all
+        (each is mandatory). A key with several patterns is gated on each pattern's best anchor.
+
         Raises:
             ValueError, KeyError: from spaCy for an invalid pattern.
         """
-        anchors = [anchor_of(p) for p in patterns]
-        self._order[self.vocab.strings.add(key)] = len(self._order)
-        if not all(anchors):
+        if key in self._patterns:  # spaCy's Matcher adds to the key: do the same, from scratch
+            patterns = [*self._patterns.pop(key), *patterns]
+            self._gates.pop(key, None)
+            for table in self._index.values():
+                for entries in table.values():
+                    entries[:] = [e for e in entries if e[0] != key]
+        self._patterns[key] = list(patterns)
+        found = [_anchors(p) for p in patterns]
+        self._order.setdefault(self.vocab.strings.add(key), len(self._order))
+        if not all(found):
             self.ungated.add(key, patterns, greedy=greedy)
             return
-        sides = [(a[2], a[3]) for a in anchors if a]
+        matcher = Matcher(self.vocab, validate=self.validate)
+        matcher.add(key, patterns, greedy=greedy)
+        # one candidate: for each pattern, (pattern, element index, anchor key, values)
+        if len(patterns) == 1:
+            candidates = [[(patterns[0], i, attr, values)] for i, attr, values in found[0]]
+        else:
+            candidates = [[(p, *f[0]) for p, f in zip(patterns, found, strict=True)]]
+        gates = []
+        for number, candidate in enumerate(candidates):
+            gates.append(self._gate(matcher, [(p, i) for p, i, _, _ in candidate]))
+            for _, _, attr, values in candidate:
+                for value in values:
+                    entries = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(
+                        self.vocab.strings.add(value), [])
+                    if (key, number) not in entries:
+                        entries.append((key, number))
+        self._gates[key] = gates
+
+    def _gate(self, matcher: Matcher, anchored: list[tuple[list[dict[str, Any]], int]]) -> _Gate:
+        """The gate of patterns anchored on their elements ``anchored`` [(pattern, element index)]."""
+        sides = [_reach(p, i) for p, i in anchored]
         before = -1 if any(b < 0 for b, _ in sides) else max(b for b, _ in sides)
         after = -1 if any(a < 0 for _, a in sides) else max(a for _, a in sides)
-        if before < 0 or after < 0:
-            self.sentence.add(key, patterns, greedy=greedy)
-        else:
-            matcher = Matcher(self.vocab, validate=self.validate)
-            matcher.add(key, patterns, greedy=greedy)
-            self._gates[key] = (matcher, before, after)
-        for anchor in anchors:
-            if anchor is None:
-                continue
-            attr, values, _, _ = anchor
-            for value in values:
-                keys = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(self.vocab.strings.add(value), [])
-                if key not in keys:
-                    keys.append(key)
+        left = right = None
+        runs = [(p, i, p[i].get("OP") == "+") for p, i in anchored]
+        if before < 0:  # what any of the patterns can take before its anchor (and a repeated anchor itself)
+            left = self._side((t for p, i, rep in runs for t in p[:i + rep]))
+        if after < 0:
+            right = self._side((t for p, i, rep in runs for t in p[i + 1 - rep:]))
+        return _Gate(matcher, before, after, left, right)
 
-    def _hits(self, doc: Doc) -> dict[str, list[int]]:
-        """Key -> token positions where one of its anchors occurs."""
-        hits: dict[str, list[int]] = {}
+    def _side(self, elements: Iterable[dict[str, Any]]) -> int | None:
+        side = _side(elements, self.vocab.strings)
+        return None if side is None else self._sides.add(side)
+
+    def _hits(self, doc: Doc) -> dict[str, dict[int, list[int]]]:
+        """Key -> its anchor candidates found in ``doc`` -> the token positions where they occur."""
+        found: dict[tuple[str, int], list[int]] = {}
         attrs = sorted(self._index)
         if not attrs:
-            return hits
+            return {}
         array = doc.to_array(list[int | str](attrs))
         columns = array.T.tolist() if array.ndim == 2 else [array.tolist()]
         for attr, column in zip(attrs, columns, strict=True):
             table = self._index[attr]
             for pos, value in enumerate(column):
                 if value in table:
-                    for key in table[value]:
-                        hits.setdefault(key, []).append(pos)
+                    for entry in table[value]:
+                        found.setdefault(entry, []).append(pos)
+        hits: dict[str, dict[int, list[int]]] = {}
+        for (key, number), positions in found.items():
+            hits.setdefault(key, {})[number] = positions
         return hits
 
     @staticmethod
@@ -178,7 +389,7 @@ class GatedMatcher:
     @staticmethod
     def _run(matcher: Matcher, doc: Doc, windows: list[tuple[int, int]], alignments: bool, out: list[Any]) -> None:
         for lo, hi in windows:
-            span = doc if (lo, hi) == (0, len(doc)) else doc[lo:hi]
+            span = doc if (lo, hi) == (0, len(doc)) else Span(doc, lo, hi)
             for m in matcher(span, with_alignments=alignments):
                 out.append((m[0], m[1] + lo, m[2] + lo, *m[3:]))
 
@@ -191,19 +402,18 @@ class GatedMatcher:
             return found
         if len(self.ungated):
             self._run(self.ungated, doc, [(0, n)], with_alignments, found)
-        in_sentences: set[int] = set()
-        for key, positions in self._hits(doc).items():
-            gate = self._gates.get(key)
-            if gate is None:
-                in_sentences.update(positions)
-                continue
-            matcher, before, after = gate
-            windows = self._merge((max(0, p - before), min(n, p + after + 1)) for p in set(positions))
-            self._run(matcher, doc, windows, with_alignments, found)
-        if in_sentences:
-            starts = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1 or i == 0] + [n]
-            sentences = self._merge((starts[k - 1], starts[k]) for k in {bisect.bisect_right(starts, p)
-                                                                        for p in in_sentences})
-            self._run(self.sentence, doc, sentences, with_alignments, found)
+        where: _Windows | None = None
+        for key, candidates in self._hits(doc).items():
+            gates = self._gates[key]
+            if len(candidates) < len(gates):
+                continue  # a mandatory word of the pattern is not in the Doc
+            number = min(candidates, key=lambda c: (len(candidates[c]), c))
+            gate, positions = gates[number], candidates[number]
+            if gate.bounded:
+                windows = self._merge((max(0, p - gate.before), min(n, p + gate.after + 1)) for p in set(positions))
+            else:
+                where = where or _Windows(doc, self._sides)
+                windows = self._merge(where(gate, set(positions)))
+            self._run(gate.matcher, doc, windows, with_alignments, found)
         found.sort(key=lambda m: (m[1], m[2], self._order.get(m[0], 0)))
         return found

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -288,12 +289,20 @@ def _skipped(article: Article, span: SpacySpan) -> bool:
 
 
 def _sentences(doc: Doc, article: Article) -> tuple[Span, ...]:
+    """The sentences of ``doc`` as raw-text spans, without surrounding whitespace tokens or skipped text
+    (read from the token arrays: iterating ``doc.sents`` makes a Token per token)."""
+    n = len(doc)
+    if not n:
+        return ()
+    rows = doc.to_array([SENT_START, IS_SPACE, IDX]).tolist()
+    texts = words(doc).text
+    starts = [i for i, (start, _, _) in enumerate(rows) if start == 1 or i == 0] + [n]
     out = []
-    for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
-        if not tokens:
+    for lo, hi in zip(starts, starts[1:], strict=False):
+        kept = [i for i in range(lo, hi) if not rows[i][1]]
+        if not kept:
             continue
-        begin, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        begin, end = rows[kept[0]][2], rows[kept[-1]][2] + len(texts[kept[-1]])
         if any(s <= begin and end <= e for s, e in article.skip):
             continue
         raw_begin, raw_end = article.offsets.to_raw(begin, end)

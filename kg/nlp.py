@@ -23,6 +23,7 @@ from spacy.tokens import Span as SpacySpan
 from .config import DEFAULT_LANGUAGE
 from .doctext import words
 from .errors import InputError, PatternError
+from .lemmas import FACTORY as LEMMATIZER
 from .resources import Resources
 
 logger = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ def build_nlp(resources: Resources, spacy_model: str | None = None) -> Language:
         return nlp
     nlp = spacy.blank(DEFAULT_LANGUAGE)
     nlp.add_pipe("kg_sentences")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe(LEMMATIZER, name="lemmatizer", config={"mode": "lookup"})
     with warnings.catch_warnings():
         # initialize() warns that the blank pipeline has no vectors; that is expected
         warnings.simplefilter("ignore")

@@ -32,6 +32,16 @@ _PRECISION_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 #: Roles whose values are entity ids; every other role is a literal.
 ENTITY_ROLES = frozenset({"recipient", "relatedEntity", "coAgent", "via", "location", "whole"})
 _DECIMAL_ROLES = frozenset({"quantity"})
+# Terms of plain rdflib Namespaces (and URIRef(...) calls) are new objects on every access. Made once, equal terms
+# in the quads are one object, so set and dict operations on them later (the exporters, the HTML view) succeed on
+# identity instead of calling rdflib's Python-level ``__eq__`` (and fewer URIRef objects are built).
+_SPAN, _SENTENCE, _CONTEXT = NIF.RFC5147String, NIF.Sentence, NIF.Context
+_REFERENCE_CONTEXT, _ANCHOR_OF, _SOURCE_URL = NIF.referenceContext, NIF.anchorOf, NIF.sourceUrl
+_BEGIN_INDEX, _END_INDEX, _IS_STRING = NIF.beginIndex, NIF.endIndex, NIF.isString
+_IDENT_REF = ITSRDF.taIdentRef
+_NEWS_ARTICLE, _HEADLINE, _DATE_PUBLISHED = SCHEMA.NewsArticle, SCHEMA.headline, SCHEMA.datePublished
+_URL, _AUTHOR, _PUBLISHER = SCHEMA.url, SCHEMA.author, SCHEMA.publisher
+_EVENT_TYPE = SEM.eventType
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -56,15 +66,27 @@ class GraphBuilder:
     quads: set[Quad] = field(default_factory=set)
     entities: dict[str, Entity] = field(default_factory=dict)
     _gk_terms: dict[str, URIRef] = field(default_factory=dict, repr=False)
+    _iris: dict[str, URIRef] = field(default_factory=dict, repr=False)
+    _uris: dict[str, URIRef] = field(default_factory=dict, repr=False)
 
     @property
     def entity_graph(self) -> URIRef:
         """IRI of the named graph holding the entity registry."""
-        return URIRef(self.ns.graph["entities"])
+        return self._uri(self.ns.graph["entities"])
 
     def iri(self, eid: str) -> URIRef:
-        """IRI of an entity id ``{kind}/{slug}``."""
-        return URIRef(self.ns.entity(eid))
+        """IRI of an entity id ``{kind}/{slug}`` (one object per id: entities recur in many quads)."""
+        node = self._iris.get(eid)
+        if node is None:
+            node = self._iris[eid] = URIRef(self.ns.entity(eid))
+        return node
+
+    def _uri(self, iri: str) -> URIRef:
+        """``URIRef(iri)``, one object per IRI."""
+        node = self._uris.get(iri)
+        if node is None:
+            node = self._uris[iri] = URIRef(iri)
+        return node
 
     def add_entity(self, entity: Entity) -> URIRef:
         """Describe an entity once in the registry graph (the first description of an id wins)."""
@@ -98,33 +120,33 @@ class GraphBuilder:
         def add(s: URIRef, p: URIRef, o: Node) -> None:
             quads.add((doc, s, p, o))
 
-        for t in (SCHEMA.NewsArticle, PROV.Entity):
+        for t in (_NEWS_ARTICLE, PROV.Entity):
             add(doc, RDF.type, t)
         add(doc, DCTERMS.identifier, Literal(art.doc_id))
         if art.title:
-            add(doc, SCHEMA.headline, Literal(art.title, lang="en"))
+            add(doc, _HEADLINE, Literal(art.title, lang="en"))
             add(doc, DCTERMS.title, Literal(art.title, lang="en"))
         if art.published:
-            add(doc, SCHEMA.datePublished, Literal(art.published, datatype=XSD.date))
+            add(doc, _DATE_PUBLISHED, Literal(art.published, datatype=XSD.date))
             add(doc, DCTERMS.issued, Literal(art.published, datatype=XSD.date))
         if art.url:
-            add(doc, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI))
+            add(doc, _URL, Literal(art.url, datatype=XSD.anyURI))
         for name in art.authors:
             person = self.iri(entity_id("Person", name))
-            add(doc, SCHEMA.author, person)
+            add(doc, _AUTHOR, person)
             add(doc, DCTERMS.creator, person)
         if art.publisher:
             outlet = self.iri(entity_id("MediaOutlet", art.publisher))
-            add(doc, SCHEMA.publisher, outlet)
+            add(doc, _PUBLISHER, outlet)
             add(doc, DCTERMS.publisher, outlet)
         if art.original_publisher:
             add(doc, gk.originallyPublishedIn, self.iri(entity_id("MediaOutlet", art.original_publisher)))
-        for t in (NIF.Context, NIF.RFC5147String):
+        for t in (_CONTEXT, _SPAN):
             add(ctx, RDF.type, t)
-        add(ctx, NIF.beginIndex, Literal(0, datatype=_NNI))
-        add(ctx, NIF.endIndex, Literal(len(art.raw), datatype=_NNI))
-        add(ctx, NIF.sourceUrl, doc)
-        add(ctx, NIF.isString, Literal(art.raw))
+        add(ctx, _BEGIN_INDEX, _offset(0))
+        add(ctx, _END_INDEX, _offset(len(art.raw)))
+        add(ctx, _SOURCE_URL, doc)
+        add(ctx, _IS_STRING, Literal(art.raw))
         for mention in result.mentions:
             self._mention(doc, ctx, mention)
         for event in result.events:
@@ -136,11 +158,11 @@ class GraphBuilder:
         node = URIRef(f"{doc}{span_fragment(begin, end)}")
         self.quads.update({
             (doc, node, RDF.type, cls),
-            (doc, node, RDF.type, NIF.RFC5147String),
-            (doc, node, NIF.referenceContext, ctx),
-            (doc, node, NIF.beginIndex, _offset(begin)),
-            (doc, node, NIF.endIndex, _offset(end)),
-            (doc, node, NIF.anchorOf, Literal(text)),
+            (doc, node, RDF.type, _SPAN),
+            (doc, node, _REFERENCE_CONTEXT, ctx),
+            (doc, node, _BEGIN_INDEX, _offset(begin)),
+            (doc, node, _END_INDEX, _offset(end)),
+            (doc, node, _ANCHOR_OF, Literal(text)),
         })
         return node
 
@@ -150,7 +172,7 @@ class GraphBuilder:
             terms.update({"Mention": self.ns.gk.Mention, "mentionKind": self.ns.gk.mentionKind})
         kind = terms.get(m.kind) or terms.setdefault(m.kind, self.ns.gk[m.kind])
         node = self._span(doc, ctx, m.begin, m.end, m.text, terms["Mention"])
-        self.quads.add((doc, node, ITSRDF.taIdentRef, self.iri(m.entity_id)))
+        self.quads.add((doc, node, _IDENT_REF, self.iri(m.entity_id)))
         self.quads.add((doc, node, terms["mentionKind"], kind))
 
     def _time(self, doc: URIRef, node: URIRef, tv: TimeValue) -> None:
@@ -173,7 +195,7 @@ class GraphBuilder:
             (doc, node, RDF.type, gk.Event),
             (doc, node, SKOS.prefLabel, label),
             (doc, node, RDFS.label, label),
-            (doc, node, SEM.eventType, URIRef(self.ns.cameo[event.cameo])),
+            (doc, node, _EVENT_TYPE, self._uri(self.ns.cameo[event.cameo])),
         })
         for participant in event.participants:
             self.quads.add((doc, node, gk.participant, self.iri(participant)))
@@ -186,7 +208,7 @@ class GraphBuilder:
         h = claim_hash([str(s), str(p), o.n3(), c.polarity, c.modality, c.attributed_to or "",
                         str(c.evidence.begin), str(c.evidence.end)])
         node = URIRef(self.ns.assertion[f"{key}-{h}"])
-        evidence = self._span(doc, ctx, c.evidence.begin, c.evidence.end, c.evidence.text, NIF.Sentence)
+        evidence = self._span(doc, ctx, c.evidence.begin, c.evidence.end, c.evidence.text, _SENTENCE)
         quads = {
             (doc, node, RDF.type, gk.Assertion),
             (doc, node, RDF.type, RDF.Statement),
@@ -199,14 +221,14 @@ class GraphBuilder:
             (doc, node, gk.evidence, evidence),
             (doc, node, gk.confidence, Literal(Decimal(str(round(c.confidence, 3))), datatype=XSD.decimal)),
             (doc, node, PROV.wasDerivedFrom, doc),
-            (doc, node, PROV.wasGeneratedBy, URIRef(f"{self.ns.base}run/{self.run}")),
+            (doc, node, PROV.wasGeneratedBy, self._uri(f"{self.ns.base}run/{self.run}")),
         }
         if c.attributed_to:
             quads.add((doc, node, gk.attributedTo, self.iri(c.attributed_to)))
         if c.attributed_text:
             quads.add((doc, node, gk.attributedToText, Literal(c.attributed_text)))
         if c.cameo:
-            quads.add((doc, node, gk.cameoCode, URIRef(self.ns.cameo[c.cameo])))
+            quads.add((doc, node, gk.cameoCode, self._uri(self.ns.cameo[c.cameo])))
         if c.contested:
             quads.add((doc, node, gk.contested, Literal(True)))
         for role, value in c.roles:

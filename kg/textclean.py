@@ -64,7 +64,10 @@ _VOID_TAGS = frozenset(
 )
 
 _MARKUP = re.compile(
-    r"""(?P<comment><!--.*?-->)
+    # every kind starts with one of these characters (a heading with up to three blanks before its
+    # "#"): the lookahead lets the engine skip other positions without trying each alternative
+    r"""(?=[<&!\[*_\\`\#]|^[ \t]{1,3}\#)
+    (?: (?P<comment><!--.*?-->)
     | (?P<tag></?(?P<tagname>[A-Za-z][A-Za-z0-9]*)(?:\s(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*)?/?>)
     | (?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
     | (?P<image>!\[[^\[\]\n]*\]\([^()\s]*(?:\s+"[^"\n]*")?\))
@@ -75,7 +78,7 @@ _MARKUP = re.compile(
     | (?P<uem>(?<![\w\\])_(?=[^\s_])(?P<ftext>[^\n]+?)(?<=[^\s_])_(?!\w))
     | (?P<heading>^[ \t]{0,3}\#{1,6}[ \t]+)
     | (?P<escape>\\(?P<esc>[\\`*_{}\[\]()#+\-.!>]))
-    | (?P<code>`(?P<ctext>[^`\n]+)`)""",
+    | (?P<code>`(?P<ctext>[^`\n]+)`) )""",
     re.X | re.S | re.M,
 )
 _INNER = {"link": "ltext", "strong": "stext", "ustrong": "utext", "em": "etext", "uem": "ftext"}

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .records import TimeValue
+from .refirst import with_first_chars
 from .timex_lexicon import Lexicon, alt, norm
 
 UNRESOLVED = "unresolved: no publication date"
@@ -70,7 +71,8 @@ def _rule(build: Callable[[Lexicon], list[str]]) -> Callable[[Handler], Handler]
 def compiled(lex: Lexicon) -> list[tuple[re.Pattern[str], Handler]]:
     """The rules' regular expressions built from ``lex`` (compiled once per lexicon), in rule order."""
     if lex.compiled is None:
-        lex.compiled = [(re.compile(p, re.IGNORECASE), fn) for build, fn in _RULES for p in build(lex)]
+        lex.compiled = [(re.compile(with_first_chars(p, re.IGNORECASE), re.IGNORECASE), fn)
+                        for build, fn in _RULES for p in build(lex)]
     return lex.compiled
 
 

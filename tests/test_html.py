@@ -13,7 +13,7 @@ from rdflib.namespace import PROV, SKOS
 
 from kg.errors import ExportError
 from kg.export.html import PHYSICS_MAX_NODES, render_html, write_html
-from kg.export.projection import Projection, detect_gk_ns, project, truncate
+from kg.export.projection import Projection, TripleIndex, detect_gk_ns, project, truncate
 
 DATA = Path(__file__).parent / "data" / "html"
 GK = Namespace("https://geokg.example/ont#")
@@ -164,6 +164,26 @@ def test_dataset_with_named_graphs_projects_like_the_merged_graph() -> None:
     for i, t in enumerate(sorted(small_graph())):
         ds.graph(URIRef(f"https://geokg.example/graph/{i % 3}")).add(t)
     assert project(ds) == project(small_graph())
+
+
+def test_triple_index_answers_as_a_graph_does() -> None:
+    triples = sorted(small_graph())
+    random.Random(7).shuffle(triples)
+    g, index = Graph(store="SimpleMemory"), TripleIndex(triples)
+    for t in triples:
+        g.add(t)
+    assert project(index) == project(g) and detect_gk_ns(index) == detect_gk_ns(g) == str(GK)
+    assert render_html(index) == render_html(g)
+    assert list(index) == list(g)
+    for s, p, o in triples[::7]:
+        for pattern in ((s, None, None), (None, p, None), (None, None, o), (s, p, None), (None, p, o), (s, None, o),
+                        (s, p, o)):  # fmt: skip
+            assert sorted(index.triples(pattern)) == sorted(g.triples(pattern))
+        assert list(index.objects(s, p)) == list(g.objects(s, p)) and index.value(s, p) == g.value(s, p)
+        assert list(index.subjects(p, o)) == list(g.subjects(p, o)) and (s, p, o) in index
+        assert list(index.predicate_objects(s)) == list(g.predicate_objects(s))
+        assert list(index.subject_objects(p)) == list(g.subject_objects(p))
+    assert (LUKASHENKO, RDF.type, GK.Country) not in index and index.value(DOC1, RDF.subject) is None
 
 
 def test_networkx_projection_keeps_literals_as_attributes() -> None:

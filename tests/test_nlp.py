@@ -46,6 +46,33 @@ def test_lookup_lemmas(nlp):
     assert [t.lemma_ for t in doc][1:5] == ["return", "the", "detain", "mercenary"]
 
 
+def test_array_lemmatizer_gives_spacys_lookup_lemmas(nlp):
+    """Our lemmatizer remembers a lemma per word and writes arrays; spaCy's looks each token up. Same lemmas,
+    on a first and on a repeated pass (the remembered ones), and a lemma already set is kept."""
+    import warnings
+
+    from kg.lemmas import ArrayLemmatizer
+
+    ref = spacy.blank("en")
+    ref.add_pipe("lemmatizer", config={"mode": "lookup"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref.initialize()
+    ours = nlp.get_pipe("lemmatizer")
+    assert isinstance(ours, ArrayLemmatizer)
+    text = ("The ministries were negotiating; talks broke down as troops massed and leaders met, "
+            "while the Presidents' envoys said they'd been meeting in Minsk. 32 men were detained.")
+    for _ in range(2):
+        got = ours(nlp.make_doc(text))
+        want = ref.get_pipe("lemmatizer")(ref.make_doc(text))
+        assert [t.lemma_ for t in got] == [t.lemma_ for t in want]
+    assert {t.text: t.lemma_ for t in got}["ministries"] == "ministry"
+    doc = nlp.make_doc("troops massed")
+    doc[0].lemma_ = "soldier"
+    assert [t.lemma_ for t in ours(doc)] == ["soldier", "mass"]
+    assert ours(nlp.make_doc("")).text == ""
+
+
 def test_gazetteer_sets_entities_with_ids(nlp):
     doc = nlp("The Collective Security Treaty Organization and NATO held exercises near Poland.")
     assert [(e.text, e.label_, e.id_) for e in doc.ents] == [

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.export.serialize import nquads_bytes, turtle_bytes
+from kg.entity_graph import entity_graph, from_build, rdflib_triples
+from kg.export.serialize import QuadOrder, nquads_bytes, turtle_bytes
 from kg.namespaces import NIF, make_namespaces
 from kg.rdf import build_quads, to_graph
 from kg.records import Article, Claim, DocumentResult, Entity, Mention, OffsetMap, Span, TimeValue
@@ -125,3 +128,33 @@ def test_claim_iri_is_content_hash(built):
     assertions = {str(q[1]) for q in builder.quads if q[2] == RDF.type and str(q[3]) == GK + "Assertion"}
     assert all(a.startswith(BASE + "assertion/00000000000000aa-") and len(a.rsplit("-", 1)[1]) == 12
                for a in assertions)
+
+
+def test_quad_order_is_the_canonical_sort(built):
+    builder, _ = built
+    quads = list(builder.quads)
+    g, s, _, o = quads[0]
+    # the same triple in another graph, repeated quads, equal terms that are other objects
+    quads += [(URIRef(BASE + "graph/other"), s, RDF.type, URIRef(GK + "Assertion")), quads[0], quads[1],
+              (URIRef(str(g)), URIRef(str(s)), RDF.type, URIRef(GK + "Mention"))]
+
+    def key(q):
+        return (str(q[1]), q[2] != RDF.type, str(q[2]), q[3].n3())
+
+    order = QuadOrder.of(quads)
+    got = [(order.graphs[g], order.subjects[s], order.predicates[p], order.objects[o]) for g, s, p, o in order.quads()]
+    assert got == sorted(set(quads), key=lambda q: (str(q[0]), *key(q)))
+    got = [(order.subjects[s], order.predicates[p], order.objects[o]) for s, p, o in order.triples()]
+    assert got == sorted({q[1:] for q in quads}, key=lambda t: key((None, *t)))
+    assert list(QuadOrder.of([]).quads()) == list(QuadOrder.of([]).triples()) == []
+
+
+def test_entity_graph_of_a_build_is_that_of_its_triples(built):
+    builder, _ = built
+
+    def signature(eg):
+        return (list(eg.graph.nodes(data=True)), list(eg.graph.edges(data=True)), eg.claims, eg.names, eg.documents)
+
+    expected = entity_graph(rdflib_triples(q[1:] for q in builder.quads), gk_ns=GK)
+    assert expected.graph.number_of_edges() == 2 and expected.claims
+    assert signature(from_build(SimpleNamespace(graph=builder))) == signature(expected)

@@ -118,6 +118,44 @@ def test_gated_matcher_on_a_toy_vocabulary() -> None:
     assert gm(nlp("")) == []
 
 
+def test_unbounded_sides_reach_over_the_tokens_the_pattern_can_take() -> None:
+    """A ``+``/``*`` side runs from the anchor over the tokens one of its elements accepts, not the whole
+    sentence; an element the token arrays cannot decide (a regular expression) leaves the sentence."""
+    from kg.matching import _Windows
+
+    nlp = spacy.blank("en")
+    org = [{"IS_TITLE": True, "OP": "+"}, {"LOWER": "ministry"}, {"LOWER": "of", "OP": "?"},
+           {"IS_TITLE": True, "OP": "*"}]
+    loose = [{"LOWER": {"REGEX": "^t"}, "OP": "*"}, {"LOWER": "ministry"}]
+    gm = GatedMatcher(nlp.vocab)
+    gm.add("org", [org], greedy="LONGEST")
+    gm.add("loose", [loose])
+    doc = nlp("yesterday the Belarusian Foreign Ministry of Defence said so")
+    where = _Windows(doc, gm._sides)
+    assert where(gm._gates["org"][0], [4]) == [(2, 7)]  # "Belarusian Foreign Ministry of Defence"
+    assert where(gm._gates["loose"][0], [4]) == [(0, 5)]
+    plain = Matcher(nlp.vocab)
+    plain.add("org", [org], greedy="LONGEST")
+    plain.add("loose", [loose])
+    assert sorted(gm(doc)) == sorted(plain(doc))
+    assert (nlp.vocab.strings["org"], 2, 7) in gm(doc)
+
+
+def test_lexicon_classes_are_the_same_when_remembered() -> None:
+    """The lexicon remembers each word's classes: annotating again (and another Doc) gives the same codes."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    lexicon = load_lexicon(load_resources(ONTOLOGY))
+    text = "Deputy Foreign Minister Oleg Kravchenko met the Belarusian Foreign Ministry's envoys in Track-II talks."
+    first = [t.norm_ for t in lexicon.annotate(nlp(text))]
+    again = lexicon.annotate(nlp(text))
+    assert [t.norm_ for t in again] == first
+    words = {t.text: (t._.kg_title, t._.kg_head, t._.kg_cap, t._.kg_name) for t in again}
+    assert words["Minister"][0] == "noun" and words["Kravchenko"] == ("", "", True, True)
+    assert words["Ministry"][1] == "GovernmentBody" and words["met"] == ("", "", False, False)
+
+
 # ---- streaming, workers, cache ------------------------------------------------------------------
 
 

@@ -28,12 +28,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from rdflib import Graph
-
 from kg.config import DEFAULT_MAX_NODES
 from kg.errors import ExportError
 from kg.export.atomic import write_atomic
-from kg.export.projection import Edge, Node, Projection, degrees, project, readable, truncate, with_communities
+from kg.export.projection import (
+    Edge,
+    Node,
+    Projection,
+    Triples,
+    degrees,
+    project,
+    readable,
+    truncate,
+    with_communities,
+)
 
 if TYPE_CHECKING:
     from kg.analytics import GraphStats
@@ -90,7 +98,7 @@ NO_COMMUNITY = "#d9d9d9"
 
 
 def render_html(
-    graph: Graph,
+    graph: Triples,
     *,
     title: str = DEFAULT_TITLE,
     max_nodes: int = DEFAULT_MAX_NODES,
@@ -101,7 +109,7 @@ def render_html(
     """Render the interactive view of an RDF graph.
 
     Args:
-        graph: What the builder wrote (rdflib Graph or Dataset).
+        graph: What the builder wrote (rdflib Graph or Dataset, or a ``TripleIndex``).
         title: Page title (escaped).
         max_nodes: Entity limit; above it the top entities by degree are kept and the page says so.
         include_events: Show ``gk:Event`` nodes linked to their participants.
@@ -121,7 +129,7 @@ def render_html(
     return render_projection(p, title=title, max_nodes=max_nodes)
 
 
-def write_html(graph: Graph, path: str | os.PathLike[str], **kw: Any) -> None:
+def write_html(graph: Triples, path: str | os.PathLike[str], **kw: Any) -> None:
     """Render the view and write it atomically (temporary file in the same folder, then ``os.replace``).
 
     Args:

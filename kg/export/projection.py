@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from rdflib.term import Node as RDFNode
 
@@ -162,6 +162,90 @@ class Projection:
         return g
 
 
+_Index = dict[RDFNode, dict[RDFNode, dict[RDFNode, None]]]
+
+
+class TripleIndex:
+    """Triples in memory, indexed for the look-ups ``project`` makes, answered as an rdflib Graph with the
+    ``SimpleMemory`` store answers them (same results; same order, but for a pattern with only the object).
+    For the HTML view of a build: filling it costs a fraction of filling a Graph (no store call and no caught
+    KeyError per new key), and so do the look-ups.
+    """
+
+    def __init__(self, triples: Iterable[tuple[RDFNode, RDFNode, RDFNode]] = ()) -> None:
+        self._spo: _Index = {}
+        self._pos: _Index = {}
+        spo, pos, put = self._spo, self._pos, self._put
+        for s, p, o in triples:
+            put(spo, s, p, o)
+            put(pos, p, o, s)
+
+    @staticmethod
+    def _put(index: _Index, a: RDFNode, b: RDFNode, c: RDFNode) -> None:
+        inner = index.get(a)
+        if inner is None:
+            inner = index[a] = {}
+        leaf = inner.get(b)
+        if leaf is None:
+            leaf = inner[b] = {}
+        leaf[c] = None
+
+    def triples(
+        self, pattern: tuple[RDFNode | None, RDFNode | None, RDFNode | None]
+    ) -> Iterator[tuple[RDFNode, RDFNode, RDFNode]]:
+        """The triples matching ``(s, p, o)``, None matching anything."""
+        s, p, o = pattern
+        if s is not None:
+            by_predicate = self._spo.get(s, {})
+            for pred, objects in by_predicate.items() if p is None else [(p, by_predicate.get(p, {}))]:
+                if o is None:
+                    yield from ((s, pred, obj) for obj in objects)
+                elif o in objects:
+                    yield s, pred, o
+        elif p is not None:
+            by_object = self._pos.get(p, {})
+            for obj, subjects in by_object.items() if o is None else [(o, by_object.get(o, {}))]:
+                yield from ((subj, p, obj) for subj in subjects)
+        else:
+            for subj in self._spo:
+                yield from self.triples((subj, None, o))
+
+    def __iter__(self) -> Iterator[tuple[RDFNode, RDFNode, RDFNode]]:
+        return self.triples((None, None, None))
+
+    def __contains__(self, triple: tuple[RDFNode, RDFNode, RDFNode]) -> bool:
+        s, p, o = triple
+        return o in self._spo.get(s, {}).get(p, {})
+
+    def subjects(self, predicate: RDFNode | None = None, object: RDFNode | None = None) -> Iterator[RDFNode]:
+        """Subjects of the triples ``(?, predicate, object)``."""
+        if predicate is not None and object is not None:
+            return iter(self._pos.get(predicate, {}).get(object, {}))
+        return (s for s, _, _ in self.triples((None, predicate, object)))
+
+    def objects(self, subject: RDFNode | None = None, predicate: RDFNode | None = None) -> Iterator[RDFNode]:
+        """Objects of the triples ``(subject, predicate, ?)``."""
+        if subject is not None and predicate is not None:
+            return iter(self._spo.get(subject, {}).get(predicate, {}))
+        return (o for _, _, o in self.triples((subject, predicate, None)))
+
+    def subject_objects(self, predicate: RDFNode | None = None) -> Iterator[tuple[RDFNode, RDFNode]]:
+        """``(subject, object)`` of the triples ``(?, predicate, ?)``."""
+        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+
+    def predicate_objects(self, subject: RDFNode | None = None) -> Iterator[tuple[RDFNode, RDFNode]]:
+        """``(predicate, object)`` of the triples ``(subject, ?, ?)``."""
+        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+
+    def value(self, subject: RDFNode, predicate: RDFNode) -> RDFNode | None:
+        """An object of ``(subject, predicate, ?)`` (the first), or None."""
+        return next(iter(self._spo.get(subject, {}).get(predicate, {})), None)
+
+
+#: What ``project`` reads: an rdflib Graph or Dataset, or a ``TripleIndex``.
+Triples = Graph | TripleIndex
+
+
 def readable(name: str) -> str:
     """``"memberOf"`` → ``"member of"``."""
     return _CAMEL.sub(" ", name).lower()
@@ -176,7 +260,7 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
-def detect_gk_ns(graph: Graph) -> str:
+def detect_gk_ns(graph: Triples) -> str:
     """The gk: namespace: the one whose ``#Assertion`` (else an entity class) is used as an rdf:type.
 
     Args:
@@ -195,7 +279,7 @@ def detect_gk_ns(graph: Graph) -> str:
     return DEFAULT_GK_NS
 
 
-def _union(graph: Graph) -> Graph:
+def _union(graph: Triples) -> Triples:
     """A Dataset without ``default_union`` queried as a plain graph sees only its default graph."""
     if isinstance(graph, Dataset) and not graph.default_union:
         merged = Graph()
@@ -205,7 +289,7 @@ def _union(graph: Graph) -> Graph:
     return graph
 
 
-def _subclasses(graph: Graph, root: URIRef) -> set[URIRef]:
+def _subclasses(graph: Triples, root: URIRef) -> set[URIRef]:
     seen: set[URIRef] = set()
     todo = [root]
     while todo:
@@ -216,13 +300,36 @@ def _subclasses(graph: Graph, root: URIRef) -> set[URIRef]:
     return seen
 
 
-def _best_label(graph: Graph, node: RDFNode, *props: URIRef) -> str:
+def _best_label(graph: Triples, node: RDFNode, *props: URIRef) -> str:
     for prop in props:
         values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
         if values:
             # English first, then untagged, then anything; ties broken by text.
             return min(values, key=lambda v: (v.language != "en", v.language is not None, str(v))).strip()
     return ""
+
+
+class _Terms:
+    """The terms of a namespace by local name (``terms.x`` or ``terms["x"]``), each made once: an rdflib
+    ``Namespace`` makes (and checks) a new URIRef on every access, and the projection asks thousands of times."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace
+        self._terms: dict[str, URIRef] = {}
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = URIRef(self._namespace + name)
+        return term
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+_SCHEMA, _NIF = _Terms(str(SCHEMA)), _Terms(str(NIF))
 
 
 def _fallback_label(iri: str) -> str:
@@ -232,9 +339,9 @@ def _fallback_label(iri: str) -> str:
 class _Builder:
     """Collects the projection with ``graph.triples`` look-ups (indexed, no SPARQL engine cost)."""
 
-    def __init__(self, graph: Graph, gk_ns: str, include_events: bool) -> None:
+    def __init__(self, graph: Triples, gk_ns: str, include_events: bool) -> None:
         self.g = graph
-        self.gk = Namespace(gk_ns)
+        self.gk = _Terms(gk_ns)
         self.gk_ns = gk_ns
         self.include_events = include_events
         self.nodes: dict[str, Node] = {}
@@ -245,14 +352,14 @@ class _Builder:
     def document(self, doc: RDFNode) -> str:
         iri = str(doc)
         if iri not in self.docs:
-            title = _best_label(self.g, doc, SCHEMA.headline, DCTERMS.title, RDFS.label) or _fallback_label(iri)
-            date = min((str(o) for o in self.g.objects(doc, SCHEMA.datePublished)), default="")
+            title = _best_label(self.g, doc, _SCHEMA.headline, DCTERMS.title, RDFS.label) or _fallback_label(iri)
+            date = min((str(o) for o in self.g.objects(doc, _SCHEMA.datePublished)), default="")
             self.docs[iri] = Document(iri, title, date)
         return iri
 
     def context_document(self, ctx: RDFNode) -> str:
         if ctx not in self._ctx_doc:
-            src = self.g.value(ctx, NIF.sourceUrl)
+            src = self.g.value(ctx, _NIF.sourceUrl)
             self._ctx_doc[ctx] = self.document(src if src is not None else URIRef(str(ctx).split("#", 1)[0]))
         return self._ctx_doc[ctx]
 
@@ -304,12 +411,14 @@ class _Builder:
     def count_mentions(self, extra_docs: dict[str, set[str]]) -> None:
         counts: Counter[str] = Counter()
         docs: dict[str, set[str]] = defaultdict(set)
-        for m, target in self.g.subject_objects(ITSRDF.taIdentRef):
+        g, nodes = self.g, self.nodes
+        mention, reference_context = self.gk.Mention, _NIF.referenceContext
+        for m, target in g.subject_objects(ITSRDF.taIdentRef):
             iri = str(target)
-            if iri not in self.nodes or (m, RDF.type, self.gk.Mention) not in self.g:
+            if iri not in nodes or (m, RDF.type, mention) not in g:
                 continue
             counts[iri] += 1
-            ctx = self.g.value(m, NIF.referenceContext)
+            ctx = g.value(m, reference_context)
             if ctx is not None:
                 docs[iri].add(self.context_document(ctx))
         for iri, node in list(self.nodes.items()):
@@ -358,7 +467,7 @@ class _Builder:
             docs.update(doc_iris)
             doc = self.docs[doc_iris[0]] if doc_iris else Document("", "", "")
             for sentence in props.get(str(gk.evidence), []):
-                text = _best_label(g, sentence, NIF.anchorOf)
+                text = _best_label(g, sentence, _NIF.anchorOf)
                 if text:
                     evidence.add(Evidence(doc.date, doc.title, " ".join(text.split()), doc.iri))
             for agent in props.get(str(gk.attributedTo), []):
@@ -402,11 +511,11 @@ class _Builder:
         return out
 
 
-def project(graph: Graph, *, gk_ns: str | None = None, include_events: bool = True) -> Projection:
+def project(graph: Triples, *, gk_ns: str | None = None, include_events: bool = True) -> Projection:
     """Project the RDF graph onto entities, grouped claims, truthy facts and events.
 
     Args:
-        graph: What the builder wrote (an rdflib Graph or Dataset).
+        graph: What the builder wrote (an rdflib Graph or Dataset, or a ``TripleIndex``).
         gk_ns: The gk: namespace; detected from the ``gk:Assertion`` class in use when None.
         include_events: Keep ``gk:Event`` nodes (and the edges that touch them).
 

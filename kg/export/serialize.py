@@ -10,8 +10,12 @@ N-Triples grammars (ECHAR and UCHAR), so strict parsers accept any text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -120,8 +124,21 @@ class _TermWriter:
         self.table = sorted(((ns, p) for p, ns in (table or {}).items()), key=lambda x: -len(x[0]))
         self.xsd = str(XSD)
         self._text: dict[Node, str] = {}  # the same IRIs recur in thousands of triples
+        # When every namespace ends in "/" or "#", the only one that can abbreviate an IRI (its local part has
+        # neither) is the IRI up to its last "/" or "#": one look-up instead of a scan of the table.
+        self._by_namespace: dict[str, str] | None = None
+        if all(ns.endswith(("/", "#")) for ns, _ in self.table):
+            self._by_namespace = {}
+            for namespace, prefix in self.table:
+                self._by_namespace.setdefault(namespace, prefix)
 
     def iri(self, iri: str) -> str:
+        if self._by_namespace is not None:
+            cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+            prefix = self._by_namespace.get(iri[:cut])
+            if prefix is not None and _LOCAL.match(iri[cut:]):
+                return f"{prefix}:{iri[cut:]}"
+            return iri_text(iri)
         for namespace, prefix in self.table:
             if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace):]):
                 return f"{prefix}:{iri[len(namespace):]}"
@@ -148,59 +165,142 @@ class _TermWriter:
         raise TypeError(f"cannot write {term!r} as an RDF term")
 
 
-class _SortKey:
-    """The canonical order of triples: subject, ``rdf:type`` first, predicate, object in N3 (memoised)."""
-
-    def __init__(self) -> None:
-        self._n3: dict[Node, str] = {}
-
-    def __call__(self, q: Quad) -> tuple[str, int, str, str]:
-        _, s, p, o = q
-        n3 = self._n3.get(o)
-        if n3 is None:
-            n3 = self._n3[o] = o.n3()
-        return (str(s), 0 if p == _TYPE else 1, str(p), n3)
+def _iri_key(term: Node) -> str:
+    return str(term)
 
 
+def _predicate_key(term: Node) -> tuple[bool, str]:
+    return (term != _TYPE, str(term))
 
-def turtle_lines(quads: Iterable[Quad], ns: Namespaces) -> Iterator[str]:
-    """Lines of the Turtle document for the union of the quads' triples."""
+
+def _object_key(term: Node) -> str:
+    return term.n3()
+
+
+def _distinct(terms: list[Node], key: Callable[[Node], Any]) -> tuple[dict[int, int], list[Node]]:
+    """The distinct terms (rdflib equality, as in a set of quads) in the order of ``key``, and the position
+    there of each term object, by ``id``.
+
+    Each key is computed once per distinct term; and as rdflib hashes terms in Python, each term object is
+    hashed once (the same object recurs in many quads): then it is found by ``id``.
+    """
+    objects = dict(zip(map(id, terms), terms, strict=True))
+    first: dict[Node, int] = {}
+    value = [first.setdefault(t, len(first)) for t in objects.values()]  # index in ``first`` of each object
+    values = list(first)
+    ordered = sorted(range(len(values)), key=lambda i: key(values[i]))
+    position = [0] * len(values)
+    for i, v in enumerate(ordered):
+        position[v] = i
+    return dict(zip(objects, map(position.__getitem__, value), strict=True)), [values[i] for i in ordered]
+
+
+@dataclass(frozen=True)
+class QuadOrder:
+    """The distinct quads in canonical order: graph, subject, ``rdf:type`` first, predicate, object in N3.
+
+    The sort keys (``str`` of graph, subject and predicate, ``n3()`` of the object) are computed once per
+    distinct term, which then stands for its position in ``graphs``, ``subjects``, ``predicates`` or
+    ``objects``; ``keys`` are the quads as ``((g * S + s) * P + p) * O + o`` of these positions (S, P, O the
+    list lengths), sorted, so their order is the quads' order, and ``key % (S * P * O)`` orders the triples.
+    ``write_turtle`` and ``write_nquads`` of the same quads can share one.
+    """
+
+    graphs: list[Node]
+    subjects: list[Node]
+    predicates: list[Node]
+    objects: list[Node]
+    keys: list[int]
+
+    @classmethod
+    def of(cls, quads: Iterable[Quad]) -> QuadOrder:
+        """The order of ``quads`` (repeated quads count once)."""
+        quads = quads if isinstance(quads, Collection) else list(quads)
+        columns = [list(map(itemgetter(i), quads)) for i in range(4)]
+        keys = (_iri_key, _iri_key, _predicate_key, _object_key)
+        distinct = [_distinct(c, k) for c, k in zip(columns, keys, strict=True)]
+        (_, graphs), (_, subjects), (_, predicates), (_, objects) = distinct
+        n_p, n_o = len(predicates), len(objects)
+        scale = (len(subjects) * n_p * n_o, n_p * n_o, n_o, 1)
+        # each quad's key is the sum of its terms' positions, scaled per column once per term object
+        for i, ((position, _), factor) in enumerate(zip(distinct, scale, strict=True)):
+            scaled = {oid: pos * factor for oid, pos in position.items()}
+            columns[i] = list(map(scaled.__getitem__, map(id, columns[i])))
+        return cls(graphs, subjects, predicates, objects, sorted(map(sum, zip(*columns, strict=True))))
+
+    def quads(self) -> Iterator[tuple[int, int, int, int]]:
+        """``(graph, subject, predicate, object)`` positions of the distinct quads, in order."""
+        n_s, n_p, n_o = len(self.subjects), len(self.predicates), len(self.objects)
+        last = -1
+        for key in self.keys:
+            if key != last:
+                last = key
+                k, o = divmod(key, n_o)
+                k, p = divmod(k, n_p)
+                g, s = divmod(k, n_s)
+                yield g, s, p, o
+
+    def triples(self) -> Iterator[tuple[int, int, int]]:
+        """``(subject, predicate, object)`` positions of the distinct triples (union of the graphs), in order."""
+        n_p, n_o = len(self.predicates), len(self.objects)
+        spo = len(self.subjects) * n_p * n_o
+        last = -1
+        # the keys are sorted runs, one per graph: sorting merges them
+        for key in sorted([k % spo for k in self.keys]):
+            if key != last:
+                last = key
+                k, o = divmod(key, n_o)
+                s, p = divmod(k, n_p)
+                yield s, p, o
+
+
+def turtle_lines(quads: Iterable[Quad], ns: Namespaces, order: QuadOrder | None = None) -> Iterator[str]:
+    """Lines of the Turtle document for the union of the quads' triples (``order``: ``QuadOrder.of(quads)``)."""
     table = prefixes(ns)
     w = _TermWriter(table)
     for prefix, namespace in table.items():
         yield f"@prefix {prefix}: {iri_text(namespace)} .\n"
-    key = _SortKey()
-    triples = sorted({(s, p, o) for _, s, p, o in quads}, key=lambda t: key((None, *t)))  # type: ignore[arg-type]
-    subject = predicate = None
-    for s, p, o in triples:
-        obj = w.term(o)
+    if order is None:
+        order = QuadOrder.of(quads)
+    subject_text = [w.term(s) for s in order.subjects]
+    predicate_text = ["a" if p == _TYPE else w.term(p) for p in order.predicates]
+    object_text = [w.term(o) for o in order.objects]
+    subject = predicate = -1
+    for s, p, o in order.triples():
+        obj = object_text[o]
         if s != subject:
-            if subject is not None:
+            if subject >= 0:
                 yield " .\n"
-            pred = "a" if p == _TYPE else w.term(p)
-            yield f"\n{w.term(s)}\n    {pred} {obj}"
+            yield f"\n{subject_text[s]}\n    {predicate_text[p]} {obj}"
             subject, predicate = s, p
         elif p != predicate:
-            pred = "a" if p == _TYPE else w.term(p)
-            yield f" ;\n    {pred} {obj}"
+            yield f" ;\n    {predicate_text[p]} {obj}"
             predicate = p
         else:
             yield f" ,\n        {obj}"
-    if subject is not None:
+    if subject >= 0:
         yield " .\n"
 
 
-def nquads_lines(quads: Iterable[Quad]) -> Iterator[str]:
-    """N-Quads lines, each document's triples in its named graph, in canonical order."""
+def nquads_lines(quads: Iterable[Quad], order: QuadOrder | None = None) -> Iterator[str]:
+    """N-Quads lines, each document's triples in its named graph, in canonical order (``order``:
+    ``QuadOrder.of(quads)``)."""
     w = _TermWriter(None)
-    key = _SortKey()
-    for g, s, p, o in sorted(set(quads), key=lambda q: (str(q[0]), *key(q))):
-        yield f"{w.term(s)} {w.term(p)} {w.term(o)} {w.term(g)} .\n"
+    if order is None:
+        order = QuadOrder.of(quads)
+    graph_text = [w.term(g) for g in order.graphs]
+    subject_text = [w.term(s) for s in order.subjects]
+    predicate_text = [w.term(p) for p in order.predicates]
+    object_text = [w.term(o) for o in order.objects]
+    for g, s, p, o in order.quads():
+        yield f"{subject_text[s]} {predicate_text[p]} {object_text[o]} {graph_text[g]} .\n"
 
 
 def _write_lines(lines: Iterable[str], path: Path) -> None:
+    it = iter(lines)
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines(lines)
+        while chunk := list(islice(it, 4096)):  # one write per few thousand lines, not per line
+            fh.write("".join(chunk))
 
 
 def turtle_bytes(quads: Iterable[Quad], ns: Namespaces) -> bytes:
@@ -213,11 +313,11 @@ def nquads_bytes(quads: Iterable[Quad]) -> bytes:
     return "".join(nquads_lines(quads)).encode("utf-8")
 
 
-def write_turtle(quads: Iterable[Quad], ns: Namespaces, path: Path) -> None:
-    """Write graph.ttl atomically."""
-    _write_lines(turtle_lines(quads, ns), path)
+def write_turtle(quads: Iterable[Quad], ns: Namespaces, path: Path, order: QuadOrder | None = None) -> None:
+    """Write graph.ttl atomically (``order``: ``QuadOrder.of(quads)``, if already known)."""
+    _write_lines(turtle_lines(quads, ns, order), path)
 
 
-def write_nquads(quads: Iterable[Quad], path: Path) -> None:
-    """Write graph.nq atomically."""
-    _write_lines(nquads_lines(quads), path)
+def write_nquads(quads: Iterable[Quad], path: Path, order: QuadOrder | None = None) -> None:
+    """Write graph.nq atomically (``order``: ``QuadOrder.of(quads)``, if already known)."""
+    _write_lines(nquads_lines(quads, order), path)
