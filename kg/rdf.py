@@ -42,12 +42,32 @@ _IDENT_REF = ITSRDF.taIdentRef
 _NEWS_ARTICLE, _HEADLINE, _DATE_PUBLISHED = SCHEMA.NewsArticle, SCHEMA.headline, SCHEMA.datePublished
 _URL, _AUTHOR, _PUBLISHER = SCHEMA.url, SCHEMA.author, SCHEMA.publisher
 _EVENT_TYPE = SEM.eventType
+# rdflib's DefinedNamespaces (RDF, PROV, ...) answer each attribute through a Python-level metaclass hook
+_TYPE, _STATEMENT = RDF.type, RDF.Statement
+_SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
+_PROV_ENTITY, _DERIVED_FROM, _GENERATED_BY = PROV.Entity, PROV.wasDerivedFrom, PROV.wasGeneratedBy
+_IDENTIFIER, _TITLE, _ISSUED = DCTERMS.identifier, DCTERMS.title, DCTERMS.issued
+_CREATOR, _DC_PUBLISHER = DCTERMS.creator, DCTERMS.publisher
+_PREF_LABEL, _ALT_LABEL, _LABEL, _SAME_AS = SKOS.prefLabel, SKOS.altLabel, RDFS.label, OWL.sameAs
+_DATE, _ANY_URI, _DECIMAL = XSD.date, XSD.anyURI, XSD.decimal
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _offset(n: int) -> Literal:
     """``n`` as an ``xsd:nonNegativeInteger`` literal (offsets recur across mentions and documents)."""
     return Literal(n, datatype=_NNI)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text(text: str) -> Literal:
+    """A plain string literal (mention texts recur across documents)."""
+    return Literal(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _english(text: str) -> Literal:
+    """An English string literal (labels recur)."""
+    return Literal(text, lang="en")
 
 
 @dataclass
@@ -81,6 +101,13 @@ class GraphBuilder:
             node = self._iris[eid] = URIRef(self.ns.entity(eid))
         return node
 
+    def _gk(self, name: str) -> URIRef:
+        """The gk: term ``name``, one object per name (the closed namespace checks every look-up)."""
+        node = self._gk_terms.get(name)
+        if node is None:
+            node = self._gk_terms[name] = self.ns.gk[name]
+        return node
+
     def _uri(self, iri: str) -> URIRef:
         """``URIRef(iri)``, one object per IRI."""
         node = self._uris.get(iri)
@@ -94,19 +121,19 @@ class GraphBuilder:
         if entity.id in self.entities:
             return node
         self.entities[entity.id] = entity
-        g, gk = self.entity_graph, self.ns.gk
-        label = Literal(entity.name, lang="en")
-        self.quads.update({
-            (g, node, RDF.type, gk[entity.cls]),
-            (g, node, SKOS.prefLabel, label),
-            (g, node, RDFS.label, label),
-        })
+        g = self.entity_graph
+        label = _english(entity.name)
+        self.quads.update((
+            (g, node, _TYPE, self._gk(entity.cls)),
+            (g, node, _PREF_LABEL, label),
+            (g, node, _LABEL, label),
+        ))
         for alias in entity.aliases:
             if alias != entity.name:
-                self.quads.add((g, node, SKOS.altLabel, Literal(alias, lang="en")))
+                self.quads.add((g, node, _ALT_LABEL, Literal(alias, lang="en")))
         if entity.qid:
-            self.quads.add((g, node, gk.wikidataId, Literal(entity.qid)))
-            self.quads.add((g, node, OWL.sameAs, WD[entity.qid]))
+            self.quads.add((g, node, self._gk("wikidataId"), Literal(entity.qid)))
+            self.quads.add((g, node, _SAME_AS, WD[entity.qid]))
         return node
 
     def add_document(self, result: DocumentResult) -> None:
@@ -114,35 +141,34 @@ class GraphBuilder:
         art = result.article
         doc = URIRef(self.ns.doc[art.key])
         quads = self.quads
-        gk = self.ns.gk
         ctx = URIRef(f"{doc}{span_fragment(0, len(art.raw))}")
 
         def add(s: URIRef, p: URIRef, o: Node) -> None:
             quads.add((doc, s, p, o))
 
-        for t in (_NEWS_ARTICLE, PROV.Entity):
-            add(doc, RDF.type, t)
-        add(doc, DCTERMS.identifier, Literal(art.doc_id))
+        for t in (_NEWS_ARTICLE, _PROV_ENTITY):
+            add(doc, _TYPE, t)
+        add(doc, _IDENTIFIER, Literal(art.doc_id))
         if art.title:
             add(doc, _HEADLINE, Literal(art.title, lang="en"))
-            add(doc, DCTERMS.title, Literal(art.title, lang="en"))
+            add(doc, _TITLE, Literal(art.title, lang="en"))
         if art.published:
-            add(doc, _DATE_PUBLISHED, Literal(art.published, datatype=XSD.date))
-            add(doc, DCTERMS.issued, Literal(art.published, datatype=XSD.date))
+            add(doc, _DATE_PUBLISHED, Literal(art.published, datatype=_DATE))
+            add(doc, _ISSUED, Literal(art.published, datatype=_DATE))
         if art.url:
-            add(doc, _URL, Literal(art.url, datatype=XSD.anyURI))
+            add(doc, _URL, Literal(art.url, datatype=_ANY_URI))
         for name in art.authors:
             person = self.iri(entity_id("Person", name))
             add(doc, _AUTHOR, person)
-            add(doc, DCTERMS.creator, person)
+            add(doc, _CREATOR, person)
         if art.publisher:
             outlet = self.iri(entity_id("MediaOutlet", art.publisher))
             add(doc, _PUBLISHER, outlet)
-            add(doc, DCTERMS.publisher, outlet)
+            add(doc, _DC_PUBLISHER, outlet)
         if art.original_publisher:
-            add(doc, gk.originallyPublishedIn, self.iri(entity_id("MediaOutlet", art.original_publisher)))
+            add(doc, self._gk("originallyPublishedIn"), self.iri(entity_id("MediaOutlet", art.original_publisher)))
         for t in (_CONTEXT, _SPAN):
-            add(ctx, RDF.type, t)
+            add(ctx, _TYPE, t)
         add(ctx, _BEGIN_INDEX, _offset(0))
         add(ctx, _END_INDEX, _offset(len(art.raw)))
         add(ctx, _SOURCE_URL, doc)
@@ -156,90 +182,84 @@ class GraphBuilder:
 
     def _span(self, doc: URIRef, ctx: URIRef, begin: int, end: int, text: str, cls: URIRef) -> URIRef:
         node = URIRef(f"{doc}{span_fragment(begin, end)}")
-        self.quads.update({
-            (doc, node, RDF.type, cls),
-            (doc, node, RDF.type, _SPAN),
+        self.quads.update((
+            (doc, node, _TYPE, cls),
+            (doc, node, _TYPE, _SPAN),
             (doc, node, _REFERENCE_CONTEXT, ctx),
             (doc, node, _BEGIN_INDEX, _offset(begin)),
             (doc, node, _END_INDEX, _offset(end)),
-            (doc, node, _ANCHOR_OF, Literal(text)),
-        })
+            (doc, node, _ANCHOR_OF, _text(text)),
+        ))
         return node
 
     def _mention(self, doc: URIRef, ctx: URIRef, m: Mention) -> None:
-        terms = self._gk_terms
-        if not terms:  # gk: look-ups check the closed namespace each time: these three recur per mention
-            terms.update({"Mention": self.ns.gk.Mention, "mentionKind": self.ns.gk.mentionKind})
-        kind = terms.get(m.kind) or terms.setdefault(m.kind, self.ns.gk[m.kind])
-        node = self._span(doc, ctx, m.begin, m.end, m.text, terms["Mention"])
+        node = self._span(doc, ctx, m.begin, m.end, m.text, self._gk("Mention"))
         self.quads.add((doc, node, _IDENT_REF, self.iri(m.entity_id)))
-        self.quads.add((doc, node, terms["mentionKind"], kind))
+        self.quads.add((doc, node, self._gk("mentionKind"), self._gk(m.kind)))
 
     def _time(self, doc: URIRef, node: URIRef, tv: TimeValue) -> None:
-        gk = self.ns.gk
         if tv.value and tv.precision in _PRECISION_TYPE:
-            self.quads.add((doc, node, gk.pointInTime, Literal(tv.value, datatype=_PRECISION_TYPE[tv.precision])))
+            value = Literal(tv.value, datatype=_PRECISION_TYPE[tv.precision])
+            self.quads.add((doc, node, self._gk("pointInTime"), value))
         if tv.earliest:
-            self.quads.add((doc, node, gk.earliestTime, Literal(tv.earliest, datatype=XSD.date)))
+            self.quads.add((doc, node, self._gk("earliestTime"), Literal(tv.earliest, datatype=_DATE)))
         if tv.latest:
-            self.quads.add((doc, node, gk.latestTime, Literal(tv.latest, datatype=XSD.date)))
-        self.quads.add((doc, node, gk.timeText, Literal(tv.text)))
+            self.quads.add((doc, node, self._gk("latestTime"), Literal(tv.latest, datatype=_DATE)))
+        self.quads.add((doc, node, self._gk("timeText"), Literal(tv.text)))
         if tv.resolution:
-            self.quads.add((doc, node, gk.timeResolution, Literal(tv.resolution)))
+            self.quads.add((doc, node, self._gk("timeResolution"), Literal(tv.resolution)))
 
     def _event(self, doc: URIRef, event: Event) -> None:
-        gk = self.ns.gk
         node = self.iri(event.id)
-        label = Literal(event.label, lang="en")
-        self.quads.update({
-            (doc, node, RDF.type, gk.Event),
-            (doc, node, SKOS.prefLabel, label),
-            (doc, node, RDFS.label, label),
+        label = _english(event.label)
+        self.quads.update((
+            (doc, node, _TYPE, self._gk("Event")),
+            (doc, node, _PREF_LABEL, label),
+            (doc, node, _LABEL, label),
             (doc, node, _EVENT_TYPE, self._uri(self.ns.cameo[event.cameo])),
-        })
+        ))
         for participant in event.participants:
-            self.quads.add((doc, node, gk.participant, self.iri(participant)))
+            self.quads.add((doc, node, self._gk("participant"), self.iri(participant)))
         if event.time:
             self._time(doc, node, event.time)
 
     def _claim(self, doc: URIRef, ctx: URIRef, key: str, c: Claim) -> None:
-        gk = self.ns.gk
-        s, p, o = self.iri(c.subject), gk[c.predicate], self.iri(c.object)
+        s, p, o = self.iri(c.subject), self._gk(c.predicate), self.iri(c.object)
         h = claim_hash([str(s), str(p), o.n3(), c.polarity, c.modality, c.attributed_to or "",
                         str(c.evidence.begin), str(c.evidence.end)])
         node = URIRef(self.ns.assertion[f"{key}-{h}"])
         evidence = self._span(doc, ctx, c.evidence.begin, c.evidence.end, c.evidence.text, _SENTENCE)
-        quads = {
-            (doc, node, RDF.type, gk.Assertion),
-            (doc, node, RDF.type, RDF.Statement),
-            (doc, node, RDF.subject, s),
-            (doc, node, RDF.predicate, p),
-            (doc, node, RDF.object, o),
-            (doc, node, gk.polarity, gk[c.polarity]),
-            (doc, node, gk.modality, gk[c.modality]),
-            (doc, node, gk.relationText, Literal(c.relation_text)),
-            (doc, node, gk.evidence, evidence),
-            (doc, node, gk.confidence, Literal(Decimal(str(round(c.confidence, 3))), datatype=XSD.decimal)),
-            (doc, node, PROV.wasDerivedFrom, doc),
-            (doc, node, PROV.wasGeneratedBy, self._uri(f"{self.ns.base}run/{self.run}")),
-        }
+        quads = [
+            (doc, node, _TYPE, self._gk("Assertion")),
+            (doc, node, _TYPE, _STATEMENT),
+            (doc, node, _SUBJECT, s),
+            (doc, node, _PREDICATE, p),
+            (doc, node, _OBJECT, o),
+            (doc, node, self._gk("polarity"), self._gk(c.polarity)),
+            (doc, node, self._gk("modality"), self._gk(c.modality)),
+            (doc, node, self._gk("relationText"), Literal(c.relation_text)),
+            (doc, node, self._gk("evidence"), evidence),
+            (doc, node, self._gk("confidence"), Literal(Decimal(str(round(c.confidence, 3))), datatype=_DECIMAL)),
+            (doc, node, _DERIVED_FROM, doc),
+            (doc, node, _GENERATED_BY, self._uri(f"{self.ns.base}run/{self.run}")),
+        ]
         if c.attributed_to:
-            quads.add((doc, node, gk.attributedTo, self.iri(c.attributed_to)))
+            quads.append((doc, node, self._gk("attributedTo"), self.iri(c.attributed_to)))
         if c.attributed_text:
-            quads.add((doc, node, gk.attributedToText, Literal(c.attributed_text)))
+            quads.append((doc, node, self._gk("attributedToText"), Literal(c.attributed_text)))
         if c.cameo:
-            quads.add((doc, node, gk.cameoCode, self._uri(self.ns.cameo[c.cameo])))
+            quads.append((doc, node, self._gk("cameoCode"), self._uri(self.ns.cameo[c.cameo])))
         if c.contested:
-            quads.add((doc, node, gk.contested, Literal(True)))
+            quads.append((doc, node, self._gk("contested"), Literal(True)))
         for role, value in c.roles:
             if role in ENTITY_ROLES:
-                quads.add((doc, node, gk[role], self.iri(value)))
+                quads.append((doc, node, self._gk(role), self.iri(value)))
             elif role in _DECIMAL_ROLES:
-                quads.add((doc, node, gk[role], Literal(Decimal(value), datatype=XSD.decimal)))
+                quads.append((doc, node, self._gk(role), Literal(Decimal(value), datatype=_DECIMAL)))
             elif role == "reportsEvent":
-                quads.add((doc, node, gk.reportsEvent, self.iri(value)))
+                quads.append((doc, node, self._gk("reportsEvent"), self.iri(value)))
             else:
-                quads.add((doc, node, gk[role], Literal(value)))
+                quads.append((doc, node, self._gk(role), Literal(value)))
         self.quads.update(quads)
         if c.time:
             self._time(doc, node, c.time)

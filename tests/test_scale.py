@@ -156,6 +156,25 @@ def test_lexicon_classes_are_the_same_when_remembered() -> None:
     assert words["Ministry"][1] == "GovernmentBody" and words["met"] == ("", "", False, False)
 
 
+def test_records_pickle_as_constructor_calls() -> None:
+    """The cache pickles records; each comes back equal, derived fields rebuilt (OffsetMap's index)."""
+    import pickle
+
+    from kg.records import Claim, Entity, Mention, OffsetMap, Span, TimeValue
+
+    offsets = OffsetMap(((0, 4, 0, 4), (4, 5, 4, 7)))
+    records = [offsets, Span(3, 9, "Minsk."), Mention(0, 5, "Minsk", "place/minsk", "Name", (0, 9)),
+               Entity("place/minsk", "Minsk", "City", ("Mensk",), "Q2280"),
+               TimeValue("2020-08-14", "day", "on Friday", "weekday before the dateline", None, None),
+               Claim("place/belarus", "memberOf", "organization/csto", "Positive", "Asserted", "is a member of",
+                     Span(0, 30, "Belarus is a member of the CSTO."))]
+    for record in records:
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == record and type(back) is type(record)
+        assert type(record).__reduce__(record)[0] is type(record)
+    assert pickle.loads(pickle.dumps(offsets)).to_raw(4, 5) == (4, 7)
+
+
 # ---- streaming, workers, cache ------------------------------------------------------------------
 
 
