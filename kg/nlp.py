@@ -46,32 +46,47 @@ def _newline_breaks(text: list[str], i: int) -> bool:
     return not continues and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in "\"“'‘*•-")
 
 
+
+
 @Language.component("kg_sentences", assigns=["token.is_sent_start"])
 def kg_sentences(doc: Doc) -> Doc:
     """Sentence boundaries from terminal punctuation and paragraph breaks.
 
     Whitespace tokens never start a sentence; closing quotes and brackets stay
-    with the sentence they close. The boundaries are written in one array
-    (setting ``token.is_sent_start`` token by token rescans the Doc each time).
+    with the sentence they close. Only whitespace and punctuation tokens (every mark of
+    ``_TERMINAL`` and ``_CLOSING`` is punctuation to spaCy; a test checks it) can change
+    the state; the words between them are skipped, the first one starting a sentence
+    when one is due. The boundaries are written in one array (setting
+    ``token.is_sent_start`` token by token rescans the Doc each time).
     """
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return doc
     text = words(doc).text
-    flags = doc.to_array([IS_SPACE, IS_PUNCT]).tolist()
-    starts = numpy.full((len(doc), 1), -1, dtype="int32")
+    array: Any = doc.to_array([IS_SPACE, IS_PUNCT])
+    space, punct = array[:, 0].tolist(), array[:, 1].tolist()
+    special = numpy.flatnonzero(array[:, 0] | array[:, 1])
+    starts = numpy.full((n, 1), -1, dtype="int32")
     start_next = True
-    for i, word in enumerate(text):
-        space, punct = flags[i]
-        if space:
+    word_at = 0  # the first token after the last special one
+    for i in special.tolist():
+        if start_next and word_at < i:  # a word starts the due sentence
+            starts[word_at, 0] = 1
+            start_next = False
+        word_at = i + 1
+        if space[i]:
             if _newline_breaks(text, i):
                 start_next = True
             continue
+        word = text[i]
         closes = word in _CLOSING and i > 0 and text[i - 1] in _TERMINAL
         if start_next and not closes:
             starts[i, 0] = 1
             start_next = False
-        if closes or word in _TERMINAL or (punct and len(word) > 1 and word[-1] in "!?"):
+        if closes or word in _TERMINAL or (punct[i] and len(word) > 1 and word[-1] in "!?"):
             start_next = True
+    if start_next and word_at < n:
+        starts[word_at, 0] = 1
     starts[0, 0] = 1
     values: Any = starts.astype("uint64")
     doc.from_array([SENT_START], values)  # -1 wraps, as spaCy's own arrays do

@@ -37,6 +37,15 @@ def test_closing_quote_stays_with_its_sentence(nlp):
     assert sents(nlp, text) == ['He said "we will never accept it."', "Then he left."]
 
 
+def test_sentence_marks_are_punctuation_tokens():
+    """kg_sentences only looks at whitespace and punctuation tokens: every mark it reacts to must be one."""
+    from spacy.lang.lex_attrs import is_punct
+
+    from kg.nlp import _CLOSING, _TERMINAL
+
+    assert all(is_punct(mark) for mark in _TERMINAL | _CLOSING)
+
+
 def test_abbreviations_do_not_split(nlp):
     assert len(sents(nlp, "The U.S. envoy met Mr. Makei in Minsk.")) == 1
 
