@@ -7,6 +7,7 @@ canonical name; documents are ``{BASE}doc/{key}``; text spans are
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -41,6 +42,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _BASE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#<>\"{}|\\^`@:\[\]%]+(?::\d+)?(?:/[^\s<>\"{}|\\^`#%]*)?")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(name: str, maxlen: int = 60) -> str:
     """The slug of a canonical name, exactly as ONTOLOGY.md §4.2 specifies.
 

@@ -115,8 +115,13 @@ class Lexicon:
             classes.append(word)
         norms = []
         before = False  # kg_cap of the token before
-        for i, ((title, head, cap, name_word, free, in_entity), (_, _, ent, idx)) in enumerate(
-                zip(classes, rows, strict=True)):
+        for i, word in enumerate(classes):
+            title, head, cap, name_word, free, in_entity = word
+            if not (title or head or cap):  # a plain word (most are): only its code
+                norms.append(in_entity)
+                before = False
+                continue
+            ent, idx = rows[i][2], rows[i][3]
             if title:
                 data[("._.", "kg_title", idx, None)] = title
             if head:

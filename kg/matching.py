@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from spacy.attrs import ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
@@ -44,6 +45,8 @@ _FLAG_ATTRS = {name: IDS[name] for name in ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", 
 _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
 Match = tuple[int, int, int] | tuple[int, int, int, list[int]]
+#: Where the sentence bounds of a Doc are kept for the matchers of the later stages.
+_SENTENCES = "kg_sentence_bounds"
 #: Distinct token values whose answer one side remembers at most (then it starts again).
 _MAX_REMEMBERED = 200_000
 #: One test of a token: (array attribute, accepted values, negated).
@@ -198,13 +201,14 @@ class _Sides:
         self._known = [{} for _ in self.sides]
         return len(self.sides) - 1
 
-    def rows(self, doc: Doc) -> list[list[int]]:
-        """Per token of ``doc``: the values of :attr:`attrs`."""
-        rows: Any = doc.to_array(list[int | str](self.attrs)).reshape(len(doc), -1).tolist()
-        return rows
+    def array(self, doc: Doc) -> Any:
+        """Per token of ``doc`` (a row): the values of :attr:`attrs`."""
+        if not self.attrs:
+            return np.zeros((len(doc), 0), dtype=np.uint64)
+        return doc.to_array(list[int | str](self.attrs)).reshape(len(doc), -1)
 
     def takes(self, side: int, row: list[int]) -> bool:
-        """Does a token (its row of :meth:`rows`) satisfy one of the side's elements?"""
+        """Does a token (its row of :meth:`array`) satisfy one of the side's elements?"""
         columns = self._columns[side]
         key = tuple(row[c] for c in columns)
         known = self._known[side]
@@ -225,48 +229,58 @@ class _Windows:
         self.doc = doc
         self.n = len(doc)
         self._sides = sides
-        self._rows: list[list[int]] | None = None
-        self._sentences: tuple[list[int], list[int]] | None = None
+        self._array: Any = None
+        self._rows: dict[int, list[int]] = {}
 
     def sentences(self) -> tuple[list[int], list[int]]:
-        """For every token: where its sentence starts, and where it ends (exclusive)."""
-        if self._sentences is None:
-            flags = self.doc.to_array(SENT_START).tolist()
-            starts = [i for i, v in enumerate(flags) if v == 1 or i == 0] + [self.n]
-            first: list[int] = []
-            last: list[int] = []
-            for lo, hi in zip(starts, starts[1:], strict=False):
-                first += [lo] * (hi - lo)
-                last += [hi] * (hi - lo)
-            self._sentences = (first, last)
-        return self._sentences
+        """For every token: where its sentence starts, and where it ends (exclusive); kept on the Doc for the
+        other matchers while its sentence starts stay the same."""
+        flags = self.doc.to_array(SENT_START)
+        raw = flags.tobytes()
+        cached = self.doc.user_data.get(_SENTENCES)
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        starts = [i for i, v in enumerate(flags.tolist()) if v == 1 or i == 0] + [self.n]
+        first: list[int] = []
+        last: list[int] = []
+        for lo, hi in zip(starts, starts[1:], strict=False):
+            first += [lo] * (hi - lo)
+            last += [hi] * (hi - lo)
+        self.doc.user_data[_SENTENCES] = (raw, (first, last))
+        return first, last
+
+    def _row(self, i: int) -> list[int]:
+        """The values of the sides' attributes for token ``i`` (read once per Doc, converted when needed)."""
+        row = self._rows.get(i)
+        if row is None:
+            if self._array is None:
+                self._array = self._sides.array(self.doc)
+            row = self._rows[i] = self._array[i].tolist()
+        return row
 
     def __call__(self, gate: _Gate, positions: Iterable[int]) -> list[tuple[int, int]]:
         """The tokens a match of ``gate`` holding an anchor at one of ``positions`` can take, inside the
         anchor's sentence."""
         first, last = self.sentences()
-        if self._rows is None and (gate.left is not None or gate.right is not None):
-            self._rows = self._sides.rows(self.doc)
-        rows = self._rows
-        takes = self._sides.takes
+        takes, row = self._sides.takes, self._row
         out = []
         for p in positions:
             lo, hi = first[p], last[p]
             if gate.before >= 0:
                 start = max(lo, p - gate.before)
-            elif gate.left is None or rows is None:
+            elif gate.left is None:
                 start = lo
             else:
                 start = p
-                while start > lo and takes(gate.left, rows[start - 1]):
+                while start > lo and takes(gate.left, row(start - 1)):
                     start -= 1
             if gate.after >= 0:
                 end = min(hi, p + gate.after + 1)
-            elif gate.right is None or rows is None:
+            elif gate.right is None:
                 end = hi
             else:
                 end = p + 1
-                while end < hi and takes(gate.right, rows[end]):
+                while end < hi and takes(gate.right, row(end)):
                     end += 1
             out.append((start, end))
         return out
