@@ -4,16 +4,20 @@ A build holds millions of long-lived objects (records, terms, quads). Python's c
 collector walks all of them on every full collection, and the RDF and export stages
 allocate enough to trigger many; freezing what exists (``gc.freeze``) moves it out of
 the collector's view for the duration of a stage, while the stage's own garbage is
-still collected as usual.
+still collected as usual. :func:`settled` does the same as the analysis stage goes, for
+the records it has already returned.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
-__all__ = ["frozen_heap"]
+__all__ = ["frozen_heap", "settled"]
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -38,4 +42,21 @@ def frozen_heap(*, collect: bool = True, pause: bool = False) -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+        gc.unfreeze()
+
+
+def settled(items: Iterable[T], every: int = 256) -> Iterator[T]:
+    """Yield ``items``; after every ``every`` of them, freeze what exists (the items kept so far and the
+    structures they hang on), so collections during a long stage walk only what it made since. What was
+    frozen is unfrozen when the iteration ends (or is closed).
+
+    The young generations are collected before each freeze, so short-lived cycles are not frozen with it.
+    """
+    try:
+        for i, item in enumerate(items, 1):
+            yield item
+            if i % every == 0:
+                gc.collect(1)
+                gc.freeze()
+    finally:
         gc.unfreeze()

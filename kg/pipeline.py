@@ -17,7 +17,7 @@ from .cache import ResultCache, article_key, pipeline_version
 from .config import Settings
 from .entities import collect_entities
 from .events import merge_events
-from .heap import frozen_heap
+from .heap import frozen_heap, settled
 from .ingest import read_articles
 from .namespaces import make_namespaces
 from .rdf import GraphBuilder, build_quads, run_id
@@ -193,11 +193,11 @@ def build_graph(inputs: Sequence[str | Path], settings: Settings | None = None,
     counts: dict[str, int] = {}
     try:
         articles = read_articles(inputs, skip_bad=settings.skip_bad, problems=problems, memo=cache)
-        results = list(analyse_articles(articles, resources, settings, timings, progress, counts, cache))
+        results = list(settled(analyse_articles(articles, resources, settings, timings, progress, counts, cache)))
     finally:
         if cache is not None:
             cache.close()
-    with frozen_heap():
+    with frozen_heap(collect=False, pause=True):  # records and quads live on: no collection walks them
         t0 = time.perf_counter()
         results = merge_events(sorted(results, key=lambda r: r.article.key))
         entities = collect_entities(results, resources.registry)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from kg.heap import frozen_heap
+from kg.heap import frozen_heap, settled
 
 
 def test_frozen_heap_freezes_and_pauses_for_the_block_only() -> None:
@@ -25,3 +25,20 @@ def test_frozen_heap_leaves_a_disabled_collector_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_settled_freezes_as_it_goes_and_unfreezes_at_the_end() -> None:
+    seen = []
+    for i, item in enumerate(settled(range(10), every=4)):
+        seen.append(item)
+        assert (gc.get_freeze_count() > 0) == (i >= 4)  # frozen after the fourth item was taken
+    assert seen == list(range(10))
+    assert gc.get_freeze_count() == 0
+
+
+def test_settled_unfreezes_when_the_consumer_stops_early() -> None:
+    items = settled(iter(range(10)), every=2)
+    assert [next(items) for _ in range(5)] == [0, 1, 2, 3, 4]
+    assert gc.get_freeze_count() > 0
+    items.close()
+    assert gc.get_freeze_count() == 0
