@@ -381,10 +381,18 @@ class GatedMatcher:
         columns = array.T.tolist() if array.ndim == 2 else [array.tolist()]
         for attr, column in zip(attrs, columns, strict=True):
             table = self._index[attr]
+            at: dict[int, list[int]] = {}  # value -> its positions, once however many keys it anchors
             for pos, value in enumerate(column):
                 if value in table:
-                    for entry in table[value]:
-                        found.setdefault(entry, []).append(pos)
+                    where = at.get(value)
+                    if where is None:
+                        at[value] = [pos]
+                    else:
+                        where.append(pos)
+            for value, where in at.items():
+                for entry in table[value]:
+                    have = found.get(entry)
+                    found[entry] = where if have is None else have + where  # never extended in place: shared
         hits: dict[str, dict[int, list[int]]] = {}
         for (key, number), positions in found.items():
             hits.setdefault(key, {})[number] = positions
