@@ -7,12 +7,13 @@ several times cheaper, and the lists are kept in ``doc.user_data`` for the next 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
-__all__ = ["Words", "words"]
+__all__ = ["Words", "sentence_starts", "words"]
 
 _KEY = "kg_words"
 
@@ -37,3 +38,13 @@ def words(doc: Doc) -> Words:
         out = Words([], [])
     doc.user_data[_KEY] = out
     return out
+
+
+def sentence_starts(flags: Sequence[int]) -> list[int]:
+    """Positions where sentences start, from a Doc's ``SENT_START`` column, followed by the Doc's length
+    (the first token always starts one).
+
+    >>> sentence_starts([1, -1, -1, 1, -1])
+    [0, 3, 5]
+    """
+    return [i for i, v in enumerate(flags) if v == 1 or i == 0] + [len(flags)]

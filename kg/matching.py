@@ -31,6 +31,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from .doctext import sentence_starts
+
 __all__ = ["GatedMatcher", "anchor_of"]
 
 #: Pattern keys whose value can anchor a pattern, with the Doc array attribute holding it.
@@ -44,7 +46,6 @@ _FLAG_ATTRS = {name: IDS[name] for name in ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", 
                                             "IS_CURRENCY")}  # fmt: skip
 _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
-Match = tuple[int, int, int] | tuple[int, int, int, list[int]]
 #: Where the sentence bounds of a Doc are kept for the matchers of the later stages.
 _SENTENCES = "kg_sentence_bounds"
 #: Distinct token values whose answer one side remembers at most (then it starts again).
@@ -240,7 +241,7 @@ class _Windows:
         cached = self.doc.user_data.get(_SENTENCES)
         if cached is not None and cached[0] == raw:
             return cached[1]
-        starts = [i for i, v in enumerate(flags.tolist()) if v == 1 or i == 0] + [self.n]
+        starts = sentence_starts(flags.tolist())
         first: list[int] = []
         last: list[int] = []
         for lo, hi in zip(starts, starts[1:], strict=False):

@@ -23,7 +23,7 @@ from spacy.tokens import Span as SpacySpan
 
 from .coref import Coreferencer, Link, acronym_links, pronoun_links
 from .discovery import Discovered, Discoverer
-from .doctext import words
+from .doctext import sentence_starts, words
 from .entities import metadata_entities
 from .errors import PatternError
 from .iris import entity_id
@@ -296,7 +296,7 @@ def _sentences(doc: Doc, article: Article) -> tuple[Span, ...]:
         return ()
     rows = doc.to_array([SENT_START, IS_SPACE, IDX]).tolist()
     texts = words(doc).text
-    starts = [i for i, (start, _, _) in enumerate(rows) if start == 1 or i == 0] + [n]
+    starts = sentence_starts([start for start, _, _ in rows])
     out = []
     for lo, hi in zip(starts, starts[1:], strict=False):
         kept = [i for i in range(lo, hi) if not rows[i][1]]

@@ -130,7 +130,7 @@ class GraphBuilder:
         ))
         for alias in entity.aliases:
             if alias != entity.name:
-                self.quads.add((g, node, _ALT_LABEL, Literal(alias, lang="en")))
+                self.quads.add((g, node, _ALT_LABEL, _english(alias)))
         if entity.qid:
             self.quads.add((g, node, self._gk("wikidataId"), Literal(entity.qid)))
             self.quads.add((g, node, _SAME_AS, WD[entity.qid]))

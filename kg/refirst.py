@@ -95,10 +95,10 @@ def with_first_chars(pattern: str, flags: int = 0) -> str:
     The lookahead is compiled with the same flags, so under ``re.IGNORECASE`` it folds case as the
     pattern does; a case-sensitive part inside (``(?-i:…)``) only makes the lookahead accept more.
     """
+    if flags & re.VERBOSE:
+        return pattern  # whitespace and comments would change meaning in a joined pattern
     chars = first_chars(pattern, flags)
     if chars is None or len(chars) > _MAX_CHARS:
         return pattern
-    if flags & re.VERBOSE:
-        return pattern  # whitespace and comments would change meaning in a joined pattern
     lookahead = "".join(re.escape(ch) if ch not in "-]\\^" else "\\" + ch for ch in sorted(chars))
     return f"(?=[{lookahead}])(?:{pattern})"
