@@ -11,11 +11,15 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from spacy.attrs import LOWER, ORTH
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 __all__ = ["Words", "sentence_starts", "words"]
 
 _KEY = "kg_words"
+#: hash -> string, for the strings of tokens seen (bounded: cleared when it grows past the limit)
+_STRINGS: dict[int, str] = {}
+_MAX_STRINGS = 500_000
 
 
 class Words(NamedTuple):
@@ -30,13 +34,27 @@ def words(doc: Doc) -> Words:
     cached: Words | None = doc.user_data.get(_KEY)
     if cached is not None and len(cached.text) == len(doc):
         return cached
-    strings = doc.vocab.strings
     if len(doc):
-        array = doc.to_array([ORTH, LOWER]).tolist()
-        out = Words([strings[o] for o, _ in array], [strings[lw] for _, lw in array])
+        orth, lower = doc.to_array([ORTH, LOWER]).T.tolist()
+        out = Words(_texts(orth, doc.vocab.strings), _texts(lower, doc.vocab.strings))
     else:
         out = Words([], [])
     doc.user_data[_KEY] = out
+    return out
+
+
+def _texts(hashes: list[int], strings: StringStore) -> list[str]:
+    """The strings of ``hashes`` (a hash names one string whatever the store, so they are remembered across
+    Docs: a dict look-up costs less than the store's)."""
+    if len(_STRINGS) > _MAX_STRINGS:
+        _STRINGS.clear()
+    get = _STRINGS.get
+    out = []
+    for h in hashes:
+        text = get(h)
+        if text is None:
+            text = _STRINGS[h] = strings[h]
+        out.append(text)
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import ENT_TYPE, IDX, LEMMA, NORM, ORTH
@@ -41,6 +41,9 @@ NATIVE_ATTRS = ("kg_title", "kg_head", "kg_cap", "kg_name")
 _JOINERS = frozenset({"-", "'s", "’s", "&"})
 #: Words whose classes a Lexicon remembers at most (then it starts again).
 _MAX_REMEMBERED = 500_000
+#: A word's classes: (kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
+#: inside a known entity)
+_Word = tuple[str, str, bool, bool, int, int]
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
 
 
@@ -79,7 +82,7 @@ class Lexicon:
     #: lower-cased common English words (spaCy's English lemma table), never a name on their own
     common_words: frozenset[str] = frozenset()
     #: (orth, lemma) -> the word's classes, worked out once (see :meth:`annotate`)
-    _words: dict[tuple[int, int], tuple[str, str, bool, bool, int, int]] = field(default_factory=dict, repr=False,
+    _words: dict[tuple[int, int], _Word] = field(default_factory=dict, repr=False,
                                                                                   compare=False)
     #: the string stores that hold every native code's text
     _vocabs: list[Any] = field(default_factory=list, repr=False, compare=False)
@@ -103,46 +106,43 @@ class Lexicon:
             self._vocabs.append(strings)
         data: dict[Any, Any] = doc.user_data
         texts = words(doc).text
-        rows = doc.to_array([ORTH, LEMMA, ENT_TYPE, IDX]).tolist()
+        orths, lemmas, ents, idxs = doc.to_array([ORTH, LEMMA, ENT_TYPE, IDX]).T.tolist()
         known = self._words
         if len(known) > _MAX_REMEMBERED:
             known.clear()
-        classes = []
-        for orth, lemma, _, _ in rows:
-            word = known.get((orth, lemma))
+        found = list(map(known.get, zip(orths, lemmas, strict=True)))
+        for i in [i for i, word in enumerate(found) if word is None]:  # new words (one may come twice)
+            word = known.get((orths[i], lemmas[i]))
             if word is None:
-                word = known[(orth, lemma)] = self._classes(doc.vocab[orth], strings[lemma])
-            classes.append(word)
-        norms = []
-        before = False  # kg_cap of the token before
-        for i, word in enumerate(classes):
-            title, head, cap, name_word, free, in_entity = word
-            if not (title or head or cap):  # a plain word (most are): only its code
-                norms.append(in_entity)
-                before = False
-                continue
-            ent, idx = rows[i][2], rows[i][3]
+                word = known[(orths[i], lemmas[i])] = self._classes(doc.vocab[orths[i]], strings[lemmas[i]])
+            found[i] = word
+        classes = cast(list[_Word], found)
+        norms = [word[5] for word in classes]  # a plain word (most are): only its code
+        last, last_cap = -2, False  # the last word that is not plain, and its kg_cap
+        for i in [i for i, word in enumerate(classes) if word[0] or word[1] or word[2]]:
+            title, head, cap, name_word, free, in_entity = classes[i]
+            idx = idxs[i]
             if title:
                 data[("._.", "kg_title", idx, None)] = title
             if head:
                 data[("._.", "kg_head", idx, None)] = head
             if cap and 0 < i < n - 1 and texts[i] in _JOINERS:  # inside a name: "Track-II", "People's Republic"
                 tight = not doc[i - 1].whitespace_ and (texts[i] != "-" or not doc[i].whitespace_)
-                cap = tight and before and classes[i + 1][2]
+                cap = tight and last == i - 1 and last_cap and classes[i + 1][2]
                 free = in_entity = _hash(_code(title, head, cap, False))
-            before = cap
-            if name_word and not ent:
+            last, last_cap = i, cap
+            if name_word and not ents[i]:
                 data[("._.", "kg_name", idx, None)] = True
-                norms.append(free)
+                norms[i] = free
             else:
-                norms.append(in_entity)
+                norms[i] = in_entity
             if cap:
                 data[("._.", "kg_cap", idx, None)] = True
         column: Any = numpy.array(norms, dtype="uint64").reshape(-1, 1)
         doc.from_array([NORM], column)
         return doc
 
-    def _classes(self, lex: Lexeme, lemma: str) -> tuple[str, str, bool, bool, int, int]:
+    def _classes(self, lex: Lexeme, lemma: str) -> _Word:
         """``(kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
         inside a known entity)`` of one word."""
         text, low = lex.orth_, lex.lower_

@@ -17,6 +17,11 @@ long. On a side with ``+`` or ``*`` (no fixed length) the window runs, inside th
 anchor's sentence, over the tokens that satisfy one of the pattern's elements on that
 side, evaluated on the token arrays: a match can only consume such tokens. Overlapping
 windows are merged, so a greedy filter still sees overlapping matches together.
+
+A key of one pattern whose elements each take exactly one token or none (``?``) and test
+only what the token arrays hold (words, word lists, ``NOT_IN``, lexeme flags) needs no
+Matcher at all: around each anchor its variants are tested on the arrays, and spaCy's greedy
+filter is applied as the Matcher applies it (alignments of ``?`` patterns are left to it).
 """
 
 from __future__ import annotations
@@ -152,6 +157,95 @@ def _element(tok: dict[str, Any], strings: Any) -> _Element | None:
     return tuple(tests)
 
 
+#: One way a pattern of fixed-width elements can lie: the anchor's offset from the match start, the match
+#: length, and the tests as (offset from the start, array attribute, accepted values, negated).
+_Variant = tuple[int, int, tuple[tuple[int, int, frozenset[int], bool], ...]]
+#: Optional (``?``) elements a directly tested pattern may have: each doubles its variants.
+_MAX_OPTIONAL = 4
+
+
+def _read(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
+    """The columns ``attrs`` of ``doc``."""
+    array = doc.to_array(list[int | str](attrs))
+    return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
+
+
+def _variants(pattern: Sequence[dict[str, Any]], anchor: int, test: _Test,
+              strings: Any) -> tuple[_Variant, ...] | None:
+    """The ways a pattern whose every element takes one token, or none (``?``), can lie around its anchor
+    element ``anchor`` (whose test ``test`` the anchor look-up has passed), or None when an element is
+    repeated or cannot be decided on the token arrays."""
+    elements = []
+    for tok in pattern:
+        element = _element(tok, strings) if tok.get("OP") in (None, "1", "?") else None
+        if element is None:
+            return None
+        elements.append(element)
+    optional = [i for i, tok in enumerate(pattern) if tok.get("OP") == "?"]
+    if len(optional) > _MAX_OPTIONAL:
+        return None
+    variants = []
+    for mask in range(1 << len(optional)):
+        dropped = {i for bit, i in enumerate(optional) if not mask >> bit & 1}
+        kept = [i for i in range(len(pattern)) if i not in dropped]
+        tests = tuple((at, attr, accepted, negated) for at, i in enumerate(kept)
+                      for attr, accepted, negated in elements[i] if (i, (attr, accepted, negated)) != (anchor, test))
+        variants.append((kept.index(anchor), len(kept), tests))
+    return tuple(variants)
+
+
+def _greedy(pairs: Iterable[tuple[int, int]], how: str, n: int) -> list[tuple[int, int]]:
+    """spaCy's ``greedy`` filter of one key's matches: the first or longest ones that do not overlap a kept one."""
+    if how == "FIRST":
+        ordered = sorted(pairs, key=lambda x: (x[0], -x[1]))
+    else:
+        ordered = sorted(pairs, key=lambda x: (x[1] - x[0], -x[0]), reverse=True)
+    taken = bytearray(n)
+    kept = []
+    for start, end in ordered:
+        if not any(taken[start:end]):
+            kept.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Direct:
+    """A key of one pattern of single-token elements (``?`` allowed) decided on the token arrays: its matches
+    are found by testing the arrays around the anchor, as spaCy's Matcher finds them."""
+
+    key: int
+    variants: tuple[_Variant, ...]
+    greedy: str | None
+    #: a variable-width pattern: alignments are left to the Matcher
+    optional: bool
+    attrs: frozenset[int]
+
+    def __call__(self, positions: Iterable[int], values: dict[int, list[int]], n: int, alignments: bool,
+                 out: list[Any]) -> None:
+        """Add the matches holding the anchor at one of ``positions`` to ``out`` (``values``: the Doc's columns)."""
+        pairs = []
+        for p in sorted(set(positions)):
+            for offset, length, tests in self.variants:
+                start = p - offset
+                end = start + length
+                if start < 0 or end > n:
+                    continue
+                for at, attr, accepted, negated in tests:
+                    if (values[attr][start + at] in accepted) == negated:
+                        break
+                else:
+                    pairs.append((start, end))
+        if self.optional:
+            pairs = list(dict.fromkeys(pairs))
+        if self.greedy is not None:
+            pairs = _greedy(pairs, self.greedy, n)
+        if alignments:
+            out.extend((self.key, start, end, list(range(end - start))) for start, end in pairs)
+        else:
+            out.extend((self.key, start, end) for start, end in pairs)
+
+
 @dataclass(frozen=True, slots=True)
 class _Gate:
     """A key's own Matcher and how far its windows reach on each side of an anchor.
@@ -166,6 +260,8 @@ class _Gate:
     #: number of the side in :class:`_Sides` (None: any token)
     left: int | None = None
     right: int | None = None
+    #: the key's matches worked out from the token arrays, without the Matcher (None: run the Matcher)
+    direct: _Direct | None = None
 
     @property
     def bounded(self) -> bool:
@@ -310,6 +406,9 @@ class GatedMatcher:
         self._sides = _Sides()
         #: Doc attribute id -> value hash -> (key, anchor candidate) pairs anchored on that value
         self._index: dict[int, dict[int, list[tuple[str, int]]]] = {}
+        #: the Doc columns the anchors are looked up in, and those only direct tests read (read when one runs)
+        self._attrs: list[int] = []
+        self._tested: list[int] = []
         self._order: dict[int, int] = {}
 
     def __len__(self) -> int:
@@ -346,9 +445,14 @@ class GatedMatcher:
             candidates = [[(p, *f[0]) for p, f in zip(patterns, found, strict=True)]]
         gates = []
         for number, candidate in enumerate(candidates):
-            gates.append(self._gate(matcher, [(p, i) for p, i, _, _ in candidate]))
+            gate = self._gate(matcher, [(p, i) for p, i, _, _ in candidate])
+            if len(candidate) == 1:
+                gate = self._direct(key, gate, candidate[0], greedy)
+            gates.append(gate)
             for _, _, attr, values in candidate:
                 for value in values:
+                    self._attrs = sorted(set(self._attrs) | {_ANCHOR_ATTRS[attr]})
+                    self._tested = sorted(set(self._tested) - set(self._attrs))
                     entries = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(
                         self.vocab.strings.add(value), [])
                     if (key, number) not in entries:
@@ -368,22 +472,29 @@ class GatedMatcher:
             right = self._side((t for p, i, rep in runs for t in p[i + 1 - rep:]))
         return _Gate(matcher, before, after, left, right)
 
+    def _direct(self, key: str, gate: _Gate, candidate: tuple[list[dict[str, Any]], int, str, tuple[str, ...]],
+                greedy: str | None) -> _Gate:
+        """``gate`` with the direct test of its one pattern, when the token arrays can decide it."""
+        pattern, i, attr, values = candidate
+        test = (_ANCHOR_ATTRS[attr], frozenset(self.vocab.strings.add(v) for v in values), False)
+        variants = _variants(pattern, i, test, self.vocab.strings)
+        if variants is None:
+            return gate
+        attrs = frozenset(a for _, _, tests in variants for _, a, _, _ in tests)
+        self._tested = sorted((set(self._tested) | attrs) - set(self._attrs))
+        direct = _Direct(self.vocab.strings.add(key), variants, greedy, len(variants) > 1, attrs)
+        return _Gate(gate.matcher, gate.before, gate.after, gate.left, gate.right, direct)
+
     def _side(self, elements: Iterable[dict[str, Any]]) -> int | None:
         side = _side(elements, self.vocab.strings)
         return None if side is None else self._sides.add(side)
 
-    def _hits(self, doc: Doc) -> dict[str, dict[int, list[int]]]:
-        """Key -> its anchor candidates found in ``doc`` -> the token positions where they occur."""
+    def _hits(self, columns: dict[int, list[int]]) -> dict[str, dict[int, list[int]]]:
+        """Key -> its anchor candidates found in the Doc (its ``columns``) -> the token positions where they occur."""
         found: dict[tuple[str, int], list[int]] = {}
-        attrs = sorted(self._index)
-        if not attrs:
-            return {}
-        array = doc.to_array(list[int | str](attrs))
-        columns = array.T.tolist() if array.ndim == 2 else [array.tolist()]
-        for attr, column in zip(attrs, columns, strict=True):
-            table = self._index[attr]
+        for attr, table in self._index.items():
             at: dict[int, list[int]] = {}  # value -> its positions, once however many keys it anchors
-            for pos, value in enumerate(column):
+            for pos, value in enumerate(columns[attr]):
                 if value in table:
                     where = at.get(value)
                     if where is None:
@@ -425,18 +536,29 @@ class GatedMatcher:
             return found
         if len(self.ungated):
             self._run(self.ungated, doc, [(0, n)], with_alignments, found)
+        if not self._attrs:
+            return self._sorted(found)
+        columns = _read(doc, self._attrs)
         where: _Windows | None = None
-        for key, candidates in self._hits(doc).items():
+        for key, candidates in self._hits(columns).items():
             gates = self._gates[key]
             if len(candidates) < len(gates):
                 continue  # a mandatory word of the pattern is not in the Doc
             number = min(candidates, key=lambda c: (len(candidates[c]), c))
             gate, positions = gates[number], candidates[number]
+            if gate.direct is not None and not (with_alignments and gate.direct.optional):
+                if self._tested and self._tested[0] not in columns:
+                    columns.update(_read(doc, self._tested))
+                gate.direct(positions, columns, n, with_alignments, found)
+                continue
             if gate.bounded:
                 windows = self._merge((max(0, p - gate.before), min(n, p + gate.after + 1)) for p in set(positions))
             else:
                 where = where or _Windows(doc, self._sides)
                 windows = self._merge(where(gate, set(positions)))
             self._run(gate.matcher, doc, windows, with_alignments, found)
+        return self._sorted(found)
+
+    def _sorted(self, found: list[Any]) -> list[Any]:
         found.sort(key=lambda m: (m[1], m[2], self._order.get(m[0], 0)))
         return found

@@ -107,3 +107,18 @@ def test_installed_pipeline_gets_our_ruler_before_its_ner(tmp_path):
 def test_missing_model_is_a_clear_input_error():
     with pytest.raises(InputError, match="not installed"):
         build_nlp(load_resources(ONTOLOGY), "no_such_model_xyz")
+
+
+def test_doc_words_are_the_token_texts_and_their_lower_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``doctext.words`` reads strings through a memo shared by all Docs; it must give what the tokens say,
+    also after the memo is cleared at its limit."""
+    from kg import doctext
+
+    monkeypatch.setattr(doctext, "_MAX_STRINGS", 5)
+    nlp = spacy.blank("en")
+    for text in ["Łukaszenka met ÖSTERREICH's envoy in Minsk.", "  Two\n\nlines, İstanbul and ǅemal. ", ""]:
+        doc = nlp(text)
+        got = doctext.words(doc)
+        assert got.text == [t.text for t in doc]
+        assert got.lower == [t.lower_ for t in doc]
+        assert not doc or len(doctext._STRINGS) <= 5 + 2 * len(doc)

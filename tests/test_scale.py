@@ -7,9 +7,11 @@ the seed articles are used where ../shared is present.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
@@ -102,8 +104,79 @@ def test_gated_matcher_finds_exactly_what_spacy_finds(analyser: Analyser, name: 
         want = sorted((doc.vocab.strings[k], s, e) for k, s, e in plain(doc))
         got = sorted((doc.vocab.strings[k], s, e) for k, s, e in gated(doc))
         assert got == want, f"{name}: {set(want) ^ set(got)}"
+        aligned = sorted((doc.vocab.strings[k], s, e, a) for k, s, e, a in gated(doc, with_alignments=True))
+        assert aligned == sorted((doc.vocab.strings[k], s, e, a) for k, s, e, a in plain(doc, with_alignments=True))
         checked += len(want)
     assert checked >= 5  # the texts exercise the patterns
+
+
+_WORDS = ["the", "a", "Minsk", "talks", ",", ".", "said", "will", "not", "Belarus", "signs", "signed", "of", "and",
+          "12", "EU", "The", "Union", "State", "may", "deal", "deals"]
+
+
+def _random_element(rng: random.Random, mandatory: bool) -> dict[str, Any]:
+    """A pattern element on words, lemmas or flags; ``mandatory`` elements test a word (so they can anchor)."""
+    words = rng.sample(_WORDS, rng.choice([1, 1, 2, 4]))
+    key = rng.choice(["LOWER", "ORTH", "LEMMA", "NORM"])
+    element: dict[str, Any] = {key: words[0] if len(words) == 1 else {"IN": words}}
+    if not mandatory:
+        element = rng.choice([element, {"IS_TITLE": rng.random() < 0.5}, {"IS_PUNCT": False},
+                              {"LOWER": {"NOT_IN": words}}, {}, {"IS_ALPHA": True, key: {"IN": words}}])
+    if rng.random() < 0.2:
+        element["IS_PUNCT"] = rng.random() < 0.3
+    return element
+
+
+def _random_pattern(rng: random.Random) -> list[dict[str, Any]]:
+    pattern = []
+    anchor = rng.randrange(rng.randint(1, 4))
+    for i in range(max(anchor + 1, rng.randint(1, 4))):
+        element = _random_element(rng, i == anchor)
+        if i != anchor:
+            op = rng.choice([None, None, None, "?", "?", "+", "*", "{0,2}", "!"])
+            if op is not None:
+                element["OP"] = op
+        pattern.append(element)
+    return pattern
+
+
+def test_gated_matcher_equals_spacy_on_random_patterns() -> None:
+    """Random patterns (fixed words, ``?``, repeats, negations, flags, greedy filters) on random texts: the gated
+    matcher, including the patterns it decides on the token arrays without spaCy, finds exactly the Matcher's
+    matches and alignments."""
+    rng = random.Random(20261122)
+    nlp = spacy.blank("en")
+    docs = []
+    for _ in range(150):
+        doc = nlp(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 25))))
+        for token in doc:
+            token.lemma_ = token.lower_.removesuffix("s") if token.lower_ != "talks" else "talk"
+            if token.lower_ == "deal":
+                token.norm_ = "agreement"
+        docs.append(doc)
+    for greedy in (None, "LONGEST", "FIRST"):
+        gated, plain = GatedMatcher(nlp.vocab), Matcher(nlp.vocab)
+        for k in range(60):
+            pattern = _random_pattern(rng)
+            gated.add(f"k{k}", [pattern], greedy=greedy)
+            plain.add(f"k{k}", [pattern], greedy=greedy)
+        assert any(g.direct is not None for gates in gated._gates.values() for g in gates)
+        assert any(g.direct is None for gates in gated._gates.values() for g in gates)
+        for doc in docs:
+            for alignments in (False, True):
+                want = sorted(map(repr, plain(doc, with_alignments=alignments)))
+                assert sorted(map(repr, gated(doc, with_alignments=alignments))) == want, (doc.text, greedy)
+    # the two greedy filters keep different matches here: "b c" twice, or "b" and "c b c"
+    doc = nlp("b c b c")
+    pattern = [{"LOWER": {"IN": ["b", "c"]}}, {"LOWER": {"IN": ["c", "b"]}, "OP": "?"}, {"LOWER": "c", "OP": "?"}]
+    kept = {}
+    for greedy in ("FIRST", "LONGEST"):
+        gated, plain = GatedMatcher(nlp.vocab), Matcher(nlp.vocab)
+        gated.add("k", [pattern], greedy=greedy)
+        plain.add("k", [pattern], greedy=greedy)
+        kept[greedy] = sorted(gated(doc))
+        assert kept[greedy] == sorted(plain(doc))
+    assert kept["FIRST"] != kept["LONGEST"]
 
 
 def test_gated_matcher_on_a_toy_vocabulary() -> None:
