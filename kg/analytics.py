@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from .entity_graph import EntityGraph, from_build, from_file, undirected
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .pipeline import Build
 
 logger = logging.getLogger(__name__)
@@ -119,7 +121,10 @@ def analyse(eg: EntityGraph, *, seed: int = DEFAULT_SEED) -> GraphStats:
     timings["pagerank_s"] = time.perf_counter() - started
     t0 = time.perf_counter()
     samples = betweenness_samples(n, u.number_of_edges())
-    betweenness = nx.betweenness_centrality(u, k=samples, normalized=True, seed=seed)
+    if samples is None:
+        betweenness = exact_betweenness(u)
+    else:
+        betweenness = nx.betweenness_centrality(u, k=samples, normalized=True, seed=seed)
     timings["betweenness_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     found = nx.community.louvain_communities(u, weight="weight", seed=seed) if n else []
@@ -143,6 +148,58 @@ def analyse(eg: EntityGraph, *, seed: int = DEFAULT_SEED) -> GraphStats:
     timings["analytics_s"] = time.perf_counter() - started
     return GraphStats(eg.documents, n, g.number_of_edges(), eg.claim_count, eg.fact_count, tuple(scores),
                       communities, round(modularity, PRECISION), seed, samples, timings)  # fmt: skip
+
+
+def exact_betweenness(g: nx.Graph) -> dict[Any, float]:
+    """``nx.betweenness_centrality(g, normalized=True)`` of an undirected, unweighted graph, float for float.
+
+    Brandes' algorithm as networkx runs it (breadth-first search from each node in turn, dependencies accumulated
+    from the farthest nodes back), with the same additions in the same order, so the same rounding: on lists
+    indexed by node rather than dicts keyed by node, and a node's predecessors found again among its
+    neighbours instead of listed during the search (a dependency gets its additions in the same order either
+    way); three times faster.
+    """
+    nodes = list(g)
+    index = {v: i for i, v in enumerate(nodes)}
+    neighbours = [[index[w] for w in g[v]] for v in nodes]
+    n = len(nodes)
+    total = [0.0] * n
+    for s in range(n):
+        _accumulate(s, neighbours, total)
+    if n <= 2:  # networkx leaves these unscaled
+        return dict(zip(nodes, total, strict=True))
+    scale = 1 / ((n - 1) * (n - 2))
+    return {v: b * scale for v, b in zip(nodes, total, strict=True)}
+
+
+def _accumulate(s: int, neighbours: list[list[int]], total: list[float]) -> None:
+    """Add the dependencies of the other nodes on source ``s`` to ``total`` (one step of ``exact_betweenness``)."""
+    n = len(neighbours)
+    sigma = [0.0] * n  # shortest paths from s
+    depth = [-1] * n
+    sigma[s] = 1.0
+    depth[s] = 0
+    queue = [s]  # visited in order; grows as it is read
+    append = queue.append
+    for v in queue:
+        next_depth, paths = depth[v] + 1, sigma[v]
+        for w in neighbours[v]:
+            d = depth[w]
+            if d < 0:
+                append(w)
+                depth[w] = next_depth
+                sigma[w] += paths
+            elif d == next_depth:
+                sigma[w] += paths
+    delta = [0.0] * n  # dependency of s on each node
+    for w in reversed(queue):
+        coeff = (1 + delta[w]) / sigma[w]
+        previous = depth[w] - 1
+        for v in neighbours[w]:
+            if depth[v] == previous:
+                delta[v] += sigma[v] * coeff
+        if w != s:
+            total[w] += delta[w]
 
 
 #: The last build analysed: (weak reference to its quad set, quad count, seed, result).

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -176,9 +177,15 @@ def read_triples(path: Path) -> Iterator[Triple]:
         raise InputError(path, f"not a readable graph ({exc})") from None
 
 
+def _first_key(v: Term) -> tuple[bool, str]:
+    return (isinstance(v, Lit) and v.lang not in ("", "en"), str(v))
+
+
 def _first(values: Iterable[Term]) -> Term | None:
     """The smallest value (deterministic pick among duplicates); English labels before others."""
-    return min(values, key=lambda v: (isinstance(v, Lit) and v.lang not in ("", "en"), str(v)), default=None)
+    if isinstance(values, list | tuple) and len(values) == 1:
+        return values[0]
+    return min(values, key=_first_key, default=None)
 
 
 def _text(value: Term | None) -> str:
@@ -219,22 +226,24 @@ def entity_graph(triples: Iterable[Triple], *, gk_ns: str | None = None) -> Enti
     for s, p, o in triples:
         if p not in _SKIP:
             by_pred[p].add((s, o))
-    return _entity_graph(by_pred, gk_ns)
+    typed: dict[str, set[str]] = defaultdict(set)
+    for s, o in by_pred.pop(RDF_TYPE, ()):
+        if isinstance(o, str):
+            typed[o].add(s)
+    return _entity_graph(by_pred, gk_ns, typed)
 
 
-def _entity_graph(by_pred: dict[str, set[tuple[str, Term]]], gk_ns: str | None) -> EntityGraph:
-    """``entity_graph`` of the triples grouped by predicate, ``(subject, object)`` pairs (none of ``_SKIP``).
+def _entity_graph(by_pred: dict[str, set[tuple[str, Term]]], gk_ns: str | None,
+                  typed: dict[str, set[str]]) -> EntityGraph:
+    """``entity_graph`` of the triples grouped by predicate, ``(subject, object)`` pairs (none of ``_SKIP``, nor
+    ``rdf:type``), and of the ``rdf:type`` triples as class IRI -> its instances (IRI classes only).
 
     What it reads is listed in ``_READ`` and ``_UNREAD_GK`` (``from_build`` converts nothing else): keep them
     in step with it.
     """
     import networkx as nx
 
-    types: dict[str, set[str]] = defaultdict(set)
-    for s, o in by_pred[RDF_TYPE]:
-        if isinstance(o, str):
-            types[s].add(o)
-    ns = gk_ns or _detect_gk_ns({c for cs in types.values() for c in cs})
+    ns = gk_ns or _detect_gk_ns(set(typed))
 
     def values(prop: str) -> dict[str, list[Term]]:
         out: dict[str, list[Term]] = defaultdict(list)
@@ -243,11 +252,12 @@ def _entity_graph(by_pred: dict[str, set[tuple[str, Term]]], gk_ns: str | None) 
         return out
 
     def first(prop: str) -> dict[str, Term]:
-        return {s: v for s, vs in values(prop).items() if (v := _first(vs)) is not None}
+        return {s: vs[0] if len(vs) == 1 else min(vs, key=_first_key) for s, vs in values(prop).items()}
 
-    gk_classes = {s: {c[len(ns):] for c in cs if c.startswith(ns)} for s, cs in types.items()}
-    entities = {s for s, cs in gk_classes.items() if cs and not cs & _NOT_ENTITY}
-    assertions = sorted(s for s, cs in gk_classes.items() if "Assertion" in cs)
+    # gk: class local name -> its instances; an entity has a gk: class and none of _NOT_ENTITY
+    instances = {c[len(ns):]: members for c, members in typed.items() if c.startswith(ns)}
+    entities = set().union(*instances.values()) - set().union(*(instances.get(c, ()) for c in _NOT_ENTITY))
+    assertions = sorted(instances.get("Assertion", ()))
     subj, pred, obj = first(_RDF + "subject"), first(_RDF + "predicate"), first(_RDF + "object")
     pol, mod, conf = first(ns + "polarity"), first(ns + "modality"), first(ns + "confidence")
     evidence, derived, anchor = first(ns + "evidence"), first(DERIVED_FROM), first(ANCHOR_OF)
@@ -296,14 +306,15 @@ def _entity_graph(by_pred: dict[str, set[tuple[str, Term]]], gk_ns: str | None) 
     g = nx.DiGraph()
     for iri in nodes:
         label = names[iri][0]
-        classes = sorted((gk_classes.get(iri, set()) - _SUPERCLASSES) or gk_classes.get(iri, set())) or ["Entity"]
+        gk_classes = {c for c, members in instances.items() if iri in members}
+        classes = sorted((gk_classes - _SUPERCLASSES) or gk_classes) or ["Entity"]
         aliases = sorted({_text(v) for v in alt.get(iri, ())} - {label, ""})
         qid = _text(qids.get(iri)) or min((_local(str(v)) for v in same_as.get(iri, ())
                                            if "wikidata.org/entity/Q" in str(v)), default="")  # fmt: skip
         g.add_node(iri, label=label, **{"class": classes[0]}, qid=qid, aliases="|".join(aliases))
     for pair in sorted(set(claims) | set(fact_pairs)):
         g.add_edge(*pair, **_edge_attributes(claims.get(pair, ()), fact_pairs.get(pair, set())))
-    documents = sum(1 for cs in types.values() if NEWS_ARTICLE in cs)
+    documents = len(typed.get(NEWS_ARTICLE, ()))
     logger.debug("entity graph: %d nodes, %d edges", g.number_of_nodes(), g.number_of_edges())
     return EntityGraph(g, claims, names, documents, ns)
 
@@ -364,8 +375,9 @@ def from_build(build: Build) -> EntityGraph:
     """The entity graph of a build, from the quads it will write.
 
     The same as ``entity_graph(rdflib_triples(...))`` of the quads' triples, but only what ``_entity_graph``
-    reads is made plain triples (a quarter of a build's quads): no predicate of ``_SKIP`` nor one it never reads,
-    of ``rdf:type`` only gk: classes and ``schema:NewsArticle``, of ``nif:anchorOf`` only evidence sentences.
+    reads is made plain triples (a small part of a build's quads): no predicate of ``_SKIP`` nor one it never reads,
+    of ``rdf:type`` only gk: classes and ``schema:NewsArticle``, of ``nif:anchorOf`` only evidence sentences, of
+    the headline, title and date only those of documents claims are derived from.
     """
     from rdflib import BNode, Literal, URIRef
 
@@ -385,24 +397,70 @@ def from_build(build: Build) -> EntityGraph:
             else:
                 yield subject, node(o)
 
-    by_term: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
-    for q in build.graph.quads:
-        by_term[q[2]].append(q)
     groups: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # by predicate IRI, as rdflib_triples has it
-    for p, quads in by_term.items():
+    for p, quads in quads_by_predicate(build.graph.quads).items():
         groups[str(p)] += quads
     by_pred: dict[str, set[tuple[str, Term]]] = defaultdict(set)
+    by_pred[DERIVED_FROM].update(plain(groups.get(DERIVED_FROM, ())))
+    sources = {o for _, o in by_pred[DERIVED_FROM]}
     for p, quads in groups.items():
-        if p in (RDF_TYPE, ANCHOR_OF):
-            continue  # some of them, below
-        if p in _READ or p.startswith(ns) and p[len(ns):] not in _UNREAD_GK:
+        if p in (RDF_TYPE, ANCHOR_OF, DERIVED_FROM):
+            continue  # some of them, below (or above)
+        if p in (HEADLINE, TITLE, DATE):
+            by_pred[p].update(plain(q for q in quads if (str(q[1]) if type(q[1]) is URIRef else node(q[1])) in sources))
+        elif p in _READ or p.startswith(ns) and p[len(ns):] not in _UNREAD_GK:
             by_pred[p].update(plain(quads))
-    types = groups.get(RDF_TYPE, [])
-    classes = {c for c in map(str, {q[3] for q in types}) if c.startswith(ns) or c == NEWS_ARTICLE}
-    by_pred[RDF_TYPE].update(plain(q for q in types if str(q[3]) in classes))
     sentences = {o for _, o in by_pred.get(ns + "evidence", ())}
-    by_pred[ANCHOR_OF].update(plain(q for q in groups.get(ANCHOR_OF, []) if node(q[1]) in sentences))
-    return _entity_graph(by_pred, ns)
+    anchors = groups.get(ANCHOR_OF, [])
+    evidence = {s for s in {q[1] for q in anchors} if (str(s) if type(s) is URIRef else node(s)) in sentences}
+    by_pred[ANCHOR_OF].update(plain(q for q in anchors if q[1] in evidence))
+    return _entity_graph(by_pred, ns, _instances(groups.get(RDF_TYPE, []), ns, node))
+
+
+def _instances(types: list[tuple[Any, ...]], ns: str, node: Callable[[Any], str]) -> dict[str, set[str]]:
+    """Class IRI -> its instances, of the ``rdf:type`` quads whose class is a gk: class or ``schema:NewsArticle``;
+    as ``entity_graph`` has them (``node`` makes an IRI or blank node plain)."""
+    from rdflib import Literal, URIRef
+
+    by_class: dict[Any, list[Any]] = defaultdict(list)
+    for q in types:
+        by_class[q[3]].append(q[1])
+    typed: dict[str, set[str]] = defaultdict(set)
+    for c, members in by_class.items():
+        if not isinstance(c, Literal) and (str(c).startswith(ns) or str(c) == NEWS_ARTICLE):
+            typed[node(c)].update(str(m) if type(m) is URIRef else node(m) for m in members)
+    return typed
+
+
+#: The last quad set grouped by predicate: a weak reference to it, its size and the groups.
+_last_groups: list[tuple[weakref.ref[Any], int, dict[Any, list[tuple[Any, ...]]]]] = []
+
+
+def quads_by_predicate(quads: Collection[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    """The quads grouped by predicate term (in the order met), computed once for the readers of a build's quads
+    (``from_build``, the HTML view); the groups of the last quad set are kept, to share, until
+    ``forget_groups``."""
+    if _last_groups:
+        ref, size, groups = _last_groups[0]
+        if ref() is quads and size == len(quads):
+            return groups
+    groups = defaultdict(list)
+    for q in quads:
+        groups[q[2]].append(q)
+    if isinstance(quads, set | frozenset):
+        _last_groups[:] = [(weakref.ref(quads, _forget), len(quads), groups)]
+    return groups
+
+
+def _forget(ref: weakref.ref[Any]) -> None:
+    """The quad set of ``ref`` is gone: so go its groups (which hold its quads)."""
+    if _last_groups and _last_groups[0][0] is ref:
+        _last_groups.clear()
+
+
+def forget_groups() -> None:
+    """Drop the groups ``quads_by_predicate`` keeps."""
+    _last_groups.clear()
 
 
 def undirected(g: nx.DiGraph) -> nx.Graph:

@@ -15,7 +15,7 @@ from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SKOS
 from typer.testing import CliRunner
 
-from kg.analytics import analyse, analyse_build, format_stats, stats_dict, stats_of_file
+from kg.analytics import analyse, analyse_build, exact_betweenness, format_stats, stats_dict, stats_of_file
 from kg.analytics_path import find_path, format_path, path_dict, resolve
 from kg.cli import app
 from kg.entity_graph import Lit, entity_graph, from_build, from_file, from_rdflib, undirected
@@ -180,6 +180,20 @@ def test_communities_split_at_the_bridge_and_the_bridge_is_most_between() -> Non
     assert stats.modularity > 0.3 and (stats.nodes, stats.edges, stats.claims, stats.facts) == (10, 14, 26, 12)
     # the scores are stored on the graph too, for the exports
     assert eg.graph.nodes[top.iri]["community"] == top.community and eg.graph.nodes[top.iri]["pagerank"] == top.pagerank
+
+
+def test_exact_betweenness_is_networkx_float_for_float() -> None:
+    rng = random.Random(11)
+    graphs = [nx.Graph(), nx.path_graph(2), nx.path_graph(3), nx.star_graph(6), nx.complete_graph(7),
+              undirected(from_rdflib(cluster_graph()).graph)]  # fmt: skip
+    for i in range(40):
+        n = rng.randint(3, 70)
+        g = nx.gnm_random_graph(n, rng.randint(0, 3 * n), seed=i) if i % 2 else nx.barabasi_albert_graph(n, 2, seed=i)
+        graphs.append(nx.relabel_nodes(g, {v: f"n{rng.random()}" for v in g}))  # insertion order, not sorted
+    for g in graphs:
+        expected = nx.betweenness_centrality(g, normalized=True)
+        got = exact_betweenness(g)
+        assert list(got) == list(expected) and [x.hex() for x in got.values()] == [x.hex() for x in expected.values()]
 
 
 def test_stats_do_not_depend_on_triple_order() -> None:

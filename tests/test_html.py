@@ -186,6 +186,25 @@ def test_triple_index_answers_as_a_graph_does() -> None:
     assert (LUKASHENKO, RDF.type, GK.Country) not in index and index.value(DOC1, RDF.subject) is None
 
 
+def test_triple_index_of_groups_answers_as_the_index_of_the_groups_in_turn() -> None:
+    triples = sorted(small_graph())
+    random.Random(3).shuffle(triples)
+    groups: dict[URIRef, list[tuple[URIRef, URIRef]]] = {}
+    for s, p, o in triples:
+        groups.setdefault(p, []).append((s, o))
+    split = [(p, pairs[i::2]) for p, pairs in groups.items() for i in (0, 1)]  # a predicate twice: still in turn
+    index = TripleIndex.of_groups(split)
+    flat = TripleIndex([(s, p, o) for p, pairs in split for s, o in pairs])
+    assert project(index) == project(flat) and list(index) == list(flat)
+    for s, p, o in triples:
+        assert list(index.predicate_objects(s)) == list(flat.predicate_objects(s))
+        assert list(index.subject_objects(p)) == list(flat.subject_objects(p))
+        assert list(index.subjects(p, o)) == list(flat.subjects(p, o)) and (s, p, o) in index
+        assert list(index.triples((None, p, None))) == list(flat.triples((None, p, None)))
+        assert index.value(s, p) == flat.value(s, p)
+    assert list(index.subjects(URIRef("https://example.org/none"), None)) == []
+
+
 def test_networkx_projection_keeps_literals_as_attributes() -> None:
     nxg = project(small_graph()).to_networkx()
     assert nxg.number_of_nodes() == 5 and nxg.number_of_edges() == 6

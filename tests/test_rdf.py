@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.entity_graph import entity_graph, from_build, rdflib_triples
-from kg.export.serialize import QuadOrder, nquads_bytes, turtle_bytes
+import kg.entity_graph as entity_graph_module
+from kg.entity_graph import entity_graph, forget_groups, from_build, quads_by_predicate, rdflib_triples
+from kg.export import _view
+from kg.export.projection import TripleIndex, project
+from kg.export.serialize import QuadOrder, _distinct_rows, nquads_bytes, turtle_bytes
 from kg.namespaces import NIF, make_namespaces
 from kg.rdf import build_quads, to_graph
 from kg.records import Article, Claim, DocumentResult, Entity, Mention, OffsetMap, Span, TimeValue
@@ -147,6 +151,37 @@ def test_quad_order_is_the_canonical_sort(built):
     got = [(order.subjects[s], order.predicates[p], order.objects[o]) for s, p, o in order.triples()]
     assert got == sorted({q[1:] for q in quads}, key=lambda t: key((None, *t)))
     assert list(QuadOrder.of([]).quads()) == list(QuadOrder.of([]).triples()) == []
+
+
+def test_distinct_rows_sort_the_same_with_or_without_one_key_per_row():
+    rng = np.random.default_rng(3)
+    columns = [rng.integers(0, size, 500) for size in (3, 40, 7, 90)]
+    columns = [np.concatenate([c, c[:100]]) for c in columns]  # repeated rows
+    small = _distinct_rows(columns, (3, 40, 7, 90))
+    large = _distinct_rows(columns, (3, 2**40, 7, 2**40))  # too many rows for one integer key each
+    rows = sorted(set(zip(*(c.tolist() for c in columns), strict=True)))
+    assert [list(zip(*(c.tolist() for c in got), strict=True)) for got in (small, large)] == [rows, rows]
+
+
+def test_html_view_projects_as_the_whole_graph(built):
+    builder, ns = built
+    groups, mentions = _view(SimpleNamespace(graph=builder))
+    gk = f"{ns.base}ont#"
+    whole = project(TripleIndex(q[1:] for q in builder.quads), gk_ns=gk)
+    assert len(mentions) == 2 and sum(n.mentions for n in whole.nodes) == 2
+    assert project(TripleIndex.of_groups(groups), gk_ns=gk, mentions=mentions) == whole
+    assert project(to_graph(builder.quads, ns), gk_ns=gk) == whole
+
+
+def test_quads_by_predicate_is_kept_for_the_last_quad_set_only():
+    quads = {(URIRef("g"), URIRef("s"), URIRef(f"p{i % 3}"), Literal(i)) for i in range(9)}
+    groups = quads_by_predicate(quads)
+    assert quads_by_predicate(quads) is groups and sorted(map(len, groups.values())) == [3, 3, 3]
+    forget_groups()
+    assert quads_by_predicate(quads) is not groups
+    assert quads_by_predicate(set(quads)) is not quads_by_predicate(quads)
+    del quads
+    assert not entity_graph_module._last_groups  # the groups went with their quads
 
 
 def test_entity_graph_of_a_build_is_that_of_its_triples(built):

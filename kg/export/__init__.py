@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,32 +48,61 @@ def _nq(build: Build, path: Path) -> None:
     write_nquads(build.graph.quads, path, _quad_order(build))
 
 
-def _view_quads(build: Build) -> Iterator[Quad]:
-    """The quads the HTML view reads: entities, claims with their evidence, and which documents mention
-    what; not offsets, mention kinds and texts, span classes or full texts (a quarter of a big graph)."""
-    from rdflib import URIRef
-    from rdflib.namespace import RDF
+#: ``(subject, object)`` of a quad.
+_PAIR = itemgetter(1, 3)
 
+
+def _view(build: Build) -> tuple[list[tuple[Node, Iterable[tuple[Node, Node]]]], list[tuple[Node, Node | None]]]:
+    """What the HTML view reads: the triples, as ``(predicate, (subject, object) pairs)``, and the mentions, as
+    ``project`` takes them (``(target, context)``).
+
+    The triples are the entities, claims with their evidence, and documents; not offsets, mention kinds and texts,
+    span classes or full texts, nor the mentions' triples, which ``project`` need not read given the mentions
+    (most of a big graph)."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from ..entity_graph import quads_by_predicate
     from ..namespaces import ITSRDF, NIF
 
-    # Grouped by predicate (a hash look-up per quad), the quads are sorted out a group at a time, not by comparing
-    # each quad's predicate with rdflib's `==` (a Python method).
-    by_predicate: dict[Node, list[Quad]] = defaultdict(list)
-    for q in build.graph.quads:
-        by_predicate[q[2]].append(q)
+    # Grouped by predicate (a hash look-up per quad, shared with the entity graph), the quads are sorted out a
+    # group at a time, not by comparing each quad's predicate with rdflib's `==` (a Python method).
+    by_predicate = quads_by_predicate(build.graph.quads)
     skip = {URIRef(NIF + name) for name in ("beginIndex", "endIndex", "isString")} | {build.graph.ns.gk.mentionKind}
-    span_class = {URIRef(NIF + "RFC5147String")}
-    anchor = URIRef(NIF + "anchorOf")
-    mentions = {q[1] for q in by_predicate.get(ITSRDF.taIdentRef, ())}
+    drop_class = {URIRef(NIF + "RFC5147String")}
+    if RDFS.subClassOf not in by_predicate:  # else gk:Mention might be an entity class: its instances stay
+        drop_class.add(build.graph.ns.gk.Mention)
+    anchor, ident, context = URIRef(NIF + "anchorOf"), ITSRDF.taIdentRef, URIRef(NIF + "referenceContext")
+    links, mentions = _mentions(by_predicate, build.graph.ns.gk.Mention, ident, context)
+    mentioned = {q[1] for q in by_predicate.get(ident, ())}
+    groups: list[tuple[Node, Iterable[tuple[Node, Node]]]] = []
     for p, group in by_predicate.items():
-        if p in skip:
+        if p in skip or p == ident:
             continue
         if p == RDF.type:
-            yield from (q for q in group if q[3] not in span_class)
+            groups.append((p, [(q[1], q[3]) for q in group if q[3] not in drop_class]))
         elif p == anchor:
-            yield from (q for q in group if q[1] not in mentions)
+            groups.append((p, [(q[1], q[3]) for q in group if q[1] not in mentioned]))
+        elif p == context:
+            groups.append((p, [(q[1], q[3]) for q in group if q[1] not in mentions]))
         else:
-            yield from group
+            groups.append((p, map(_PAIR, group)))
+    return groups, links
+
+
+def _mentions(by_predicate: dict[Node, list[Quad]], mention: Node, ident: Node,
+              context: Node) -> tuple[list[tuple[Node, Node | None]], set[Node]]:
+    """``(target, context)`` of each ``gk:Mention``, as ``project`` reads them from the graph (the first context
+    of a mention in the order of the quads, a link in several graphs once), and the mentions."""
+    from rdflib.namespace import RDF
+
+    is_mention = {mention}  # a set look-up hashes in C; `==` is a Python method
+    mentions: set[Node] = {q[1] for q in by_predicate.get(RDF.type, ()) if q[3] in is_mention}
+    contexts = by_predicate.get(context, [])
+    # the first context of each subject: the last one set, going backwards
+    first = dict(zip(map(itemgetter(1), reversed(contexts)), map(itemgetter(3), reversed(contexts)), strict=True))
+    links = dict.fromkeys(map(_PAIR, by_predicate.get(ident, ())))
+    return [(target, first.get(m)) for m, target in links if m in mentions], mentions
 
 
 def _html(build: Build, path: Path) -> None:
@@ -82,9 +110,9 @@ def _html(build: Build, path: Path) -> None:
     from .html import write_html
     from .projection import TripleIndex
 
-    view = TripleIndex(map(itemgetter(1, 2, 3), _view_quads(build)))
-    write_html(view, path, title="kg graph", max_nodes=build.settings.max_nodes,
-               gk_ns=f"{build.graph.ns.base}ont#", stats=analyse_build(build)[1])
+    groups, mentions = _view(build)
+    write_html(TripleIndex.of_groups(groups), path, title="kg graph", max_nodes=build.settings.max_nodes,
+               gk_ns=f"{build.graph.ns.base}ont#", stats=analyse_build(build)[1], mentions=mentions)
 
 
 def _report(build: Build, path: Path) -> None:
@@ -150,6 +178,7 @@ def write_outputs(build: Build, out_dir: Path, formats: str | Iterable[str] | No
         InputError: a format is unknown (checked before anything is written).
     """
     from ..config import OUTPUT_FILES
+    from ..entity_graph import forget_groups
 
     names = [*OUTPUT_FILES, *(FORMATS[f] for f in parse_formats(formats))]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -166,4 +195,5 @@ def write_outputs(build: Build, out_dir: Path, formats: str | Iterable[str] | No
                 written.append(out_dir / name)
         finally:
             _last_order.clear()
+            forget_groups()
     return written

@@ -44,6 +44,10 @@ from kg.export.projection import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rdflib.term import Node as RDFNode
+
     from kg.analytics import GraphStats
 
 logger = logging.getLogger(__name__)
@@ -105,6 +109,7 @@ def render_html(
     include_events: bool = True,
     gk_ns: str | None = None,
     stats: GraphStats | None = None,
+    mentions: Iterable[tuple[RDFNode, RDFNode | None]] | None = None,
 ) -> str:
     """Render the interactive view of an RDF graph.
 
@@ -115,6 +120,7 @@ def render_html(
         include_events: Show ``gk:Event`` nodes linked to their participants.
         gk_ns: The gk: namespace; detected from the data when None.
         stats: The graph's ``kg.analytics`` statistics (for the communities); computed from ``graph`` when None.
+        mentions: The graph's mentions, as ``project`` takes them, if known already.
 
     Returns:
         The HTML page as a string; identical for identical input.
@@ -122,7 +128,7 @@ def render_html(
     from kg.analytics import analyse
     from kg.entity_graph import from_rdflib
 
-    p = project(graph, gk_ns=gk_ns, include_events=include_events)
+    p = project(graph, gk_ns=gk_ns, include_events=include_events, mentions=mentions)
     if stats is None:
         stats = analyse(from_rdflib(graph, gk_ns=p.gk_ns))
     p = with_communities(p, stats.community_of(), [c.label for c in stats.communities])
@@ -392,11 +398,14 @@ def _force_layout(n: int, pairs: list[tuple[int, int]]) -> list[tuple[float, flo
     dst = np.array([b for _, b in pairs], dtype=np.intp)
     temp, cool = 0.1, 0.1 / (LAYOUT_ITERATIONS + 1)
     gravity = f32(0.5)  # keeps disconnected parts of the core from drifting apart
+    # n x n work arrays, made once: a new array each time costs as much as the arithmetic (fresh pages)
+    dx, dy, w, dy2 = (np.empty((n, n), f32) for _ in range(4))
     for _ in range(LAYOUT_ITERATIONS):
         x, y = xy
-        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
-        w = dx * dx
-        w += dy * dy
+        np.subtract(x[:, None], x[None, :], out=dx)
+        np.subtract(y[:, None], y[None, :], out=dy)
+        np.multiply(dx, dx, out=w)
+        w += np.multiply(dy, dy, out=dy2)
         np.maximum(w, f32(1e-4), out=w)
         np.divide(k2, w, out=w)  # repulsion k²/d along the unit vector = delta * k²/d²
         disp = np.stack([np.einsum("ij,ij->i", dx, w), np.einsum("ij,ij->i", dy, w)])

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -42,6 +42,21 @@ MAX_RELATION_TEXTS = 5
 
 _QID = re.compile(r"(Q[1-9][0-9]*)$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# rdflib's namespaces make (or look up through a Python hook) a term on each access: these are made once
+_TYPE = RDF.type
+_SUBCLASS_OF = RDFS.subClassOf
+_TITLE = DCTERMS.title
+_LABEL = RDFS.label
+_PREF_LABEL = SKOS.prefLabel
+_ALT_LABEL = SKOS.altLabel
+_SAME_AS = OWL.sameAs
+_EVENT_TYPE = SEM.eventType
+_NOTATION = SKOS.notation
+_IDENT_REF = ITSRDF.taIdentRef
+_SUBJECT = RDF.subject
+_PREDICATE = RDF.predicate
+_OBJECT = RDF.object
+_DERIVED_FROM = PROV.wasDerivedFrom
 #: ``(subject, predicate, object, polarity, modality)`` of a claim group.
 GroupKey = tuple[str, str, str, str, str]
 
@@ -163,6 +178,8 @@ class Projection:
 
 
 _Index = dict[RDFNode, dict[RDFNode, dict[RDFNode, None]]]
+#: What a look-up that finds nothing answers (never changed; one object, not a new dict per look-up).
+_NONE: dict[Any, Any] = {}
 
 
 class TripleIndex:
@@ -175,10 +192,54 @@ class TripleIndex:
     def __init__(self, triples: Iterable[tuple[RDFNode, RDFNode, RDFNode]] = ()) -> None:
         self._spo: _Index = {}
         self._pos: _Index = {}
+        #: ``(subject, object)`` pairs of the predicates whose part of ``_pos`` is made when first asked for
+        self._pairs: dict[RDFNode, list[tuple[RDFNode, RDFNode]]] = {}
         spo, pos, put = self._spo, self._pos, self._put
         for s, p, o in triples:
             put(spo, s, p, o)
             put(pos, p, o, s)
+
+    @classmethod
+    def of_groups(cls, groups: Iterable[tuple[RDFNode, Iterable[tuple[RDFNode, RDFNode]]]]) -> TripleIndex:
+        """The index of the triples given grouped by predicate, as ``(predicate, (subject, object) pairs)``: the
+        same as of the triples one group after the other, but made faster. The by-predicate-and-object part of
+        a predicate is made when first asked for (the HTML view asks for a few only).
+        """
+        index = cls()
+        spo, later = index._spo, index._pairs
+        for p, group in groups:
+            pairs = list(group)
+            if p in later:  # the predicate again: as if its triples came one group after the other
+                later[p] = later[p] + pairs
+            else:
+                later[p] = pairs
+            for s, o in pairs:
+                inner = spo.get(s)
+                if inner is None:
+                    spo[s] = {p: {o: None}}
+                    continue
+                leaf = inner.get(p)
+                if leaf is None:
+                    inner[p] = {o: None}
+                else:
+                    leaf[o] = None
+        return index
+
+    def _by_object(self, p: RDFNode) -> dict[RDFNode, dict[RDFNode, None]]:
+        """``_pos[p]``, made now if it is not yet."""
+        by_object = self._pos.get(p)
+        if by_object is None:
+            by_object = {}
+            pairs = self._pairs.pop(p, ())
+            for s, o in pairs:
+                leaf = by_object.get(o)
+                if leaf is None:
+                    by_object[o] = {s: None}
+                else:
+                    leaf[s] = None
+            if pairs:
+                self._pos[p] = by_object
+        return by_object
 
     @staticmethod
     def _put(index: _Index, a: RDFNode, b: RDFNode, c: RDFNode) -> None:
@@ -196,15 +257,15 @@ class TripleIndex:
         """The triples matching ``(s, p, o)``, None matching anything."""
         s, p, o = pattern
         if s is not None:
-            by_predicate = self._spo.get(s, {})
-            for pred, objects in by_predicate.items() if p is None else [(p, by_predicate.get(p, {}))]:
+            by_predicate = self._spo.get(s, _NONE)
+            for pred, objects in by_predicate.items() if p is None else [(p, by_predicate.get(p, _NONE))]:
                 if o is None:
                     yield from ((s, pred, obj) for obj in objects)
                 elif o in objects:
                     yield s, pred, o
         elif p is not None:
-            by_object = self._pos.get(p, {})
-            for obj, subjects in by_object.items() if o is None else [(o, by_object.get(o, {}))]:
+            by_object = self._by_object(p)
+            for obj, subjects in by_object.items() if o is None else [(o, by_object.get(o, _NONE))]:
                 yield from ((subj, p, obj) for subj in subjects)
         else:
             for subj in self._spo:
@@ -215,31 +276,35 @@ class TripleIndex:
 
     def __contains__(self, triple: tuple[RDFNode, RDFNode, RDFNode]) -> bool:
         s, p, o = triple
-        return o in self._spo.get(s, {}).get(p, {})
+        return o in self._spo.get(s, _NONE).get(p, _NONE)
 
     def subjects(self, predicate: RDFNode | None = None, object: RDFNode | None = None) -> Iterator[RDFNode]:
         """Subjects of the triples ``(?, predicate, object)``."""
         if predicate is not None and object is not None:
-            return iter(self._pos.get(predicate, {}).get(object, {}))
+            return iter(self._by_object(predicate).get(object, _NONE))
         return (s for s, _, _ in self.triples((None, predicate, object)))
 
     def objects(self, subject: RDFNode | None = None, predicate: RDFNode | None = None) -> Iterator[RDFNode]:
         """Objects of the triples ``(subject, predicate, ?)``."""
         if subject is not None and predicate is not None:
-            return iter(self._spo.get(subject, {}).get(predicate, {}))
+            return iter(self._spo.get(subject, _NONE).get(predicate, _NONE))
         return (o for _, _, o in self.triples((subject, predicate, None)))
 
     def subject_objects(self, predicate: RDFNode | None = None) -> Iterator[tuple[RDFNode, RDFNode]]:
         """``(subject, object)`` of the triples ``(?, predicate, ?)``."""
+        if predicate is not None:
+            return ((s, o) for o, subjects in self._by_object(predicate).items() for s in subjects)
         return ((s, o) for s, _, o in self.triples((None, predicate, None)))
 
     def predicate_objects(self, subject: RDFNode | None = None) -> Iterator[tuple[RDFNode, RDFNode]]:
         """``(predicate, object)`` of the triples ``(subject, ?, ?)``."""
+        if subject is not None:
+            return ((p, o) for p, objects in self._spo.get(subject, _NONE).items() for o in objects)
         return ((p, o) for _, p, o in self.triples((subject, None, None)))
 
     def value(self, subject: RDFNode, predicate: RDFNode) -> RDFNode | None:
         """An object of ``(subject, predicate, ?)`` (the first), or None."""
-        return next(iter(self._spo.get(subject, {}).get(predicate, {})), None)
+        return next(iter(self._spo.get(subject, _NONE).get(predicate, _NONE)), None)
 
 
 #: What ``project`` reads: an rdflib Graph or Dataset, or a ``TripleIndex``.
@@ -269,7 +334,7 @@ def detect_gk_ns(graph: Triples) -> str:
     Returns:
         The namespace ending in ``#``; ``DEFAULT_GK_NS`` when nothing matches.
     """
-    classes = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    classes = {str(o) for o in graph.objects(None, _TYPE) if isinstance(o, URIRef)}
     for suffixes in (("#Assertion",), tuple(f"#{c}" for c in ENTITY_CLASSES)):
         found = sorted({c[: c.rindex("#") + 1] for c in classes if c.endswith(suffixes)})
         if found:
@@ -293,7 +358,7 @@ def _subclasses(graph: Triples, root: URIRef) -> set[URIRef]:
     seen: set[URIRef] = set()
     todo = [root]
     while todo:
-        for sub in graph.subjects(RDFS.subClassOf, todo.pop()):
+        for sub in graph.subjects(_SUBCLASS_OF, todo.pop()):
             if isinstance(sub, URIRef) and sub not in seen:
                 seen.add(sub)
                 todo.append(sub)
@@ -303,6 +368,8 @@ def _subclasses(graph: Triples, root: URIRef) -> set[URIRef]:
 def _best_label(graph: Triples, node: RDFNode, *props: URIRef) -> str:
     for prop in props:
         values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
+        if len(values) == 1:
+            return values[0].strip()
         if values:
             # English first, then untagged, then anything; ties broken by text.
             return min(values, key=lambda v: (v.language != "en", v.language is not None, str(v))).strip()
@@ -345,6 +412,8 @@ class _Builder:
         self.gk_ns = gk_ns
         self.include_events = include_events
         self.nodes: dict[str, Node] = {}
+        #: The IRI term of each node that has one (``URIRef(iri)`` again would cost a check of the IRI).
+        self.terms: dict[str, URIRef] = {}
         self.docs: dict[str, Document] = {}
         self._ctx_doc: dict[RDFNode, str] = {}
 
@@ -352,7 +421,7 @@ class _Builder:
     def document(self, doc: RDFNode) -> str:
         iri = str(doc)
         if iri not in self.docs:
-            title = _best_label(self.g, doc, _SCHEMA.headline, DCTERMS.title, RDFS.label) or _fallback_label(iri)
+            title = _best_label(self.g, doc, _SCHEMA.headline, _TITLE, _LABEL) or _fallback_label(iri)
             date = min((str(o) for o in self.g.objects(doc, _SCHEMA.datePublished)), default="")
             self.docs[iri] = Document(iri, title, date)
         return iri
@@ -370,7 +439,7 @@ class _Builder:
         event_classes = {gk.Event} | _subclasses(self.g, gk.Event)
         types: dict[RDFNode, set[URIRef]] = defaultdict(set)
         for cls in entity_classes:
-            for s in self.g.subjects(RDF.type, cls):
+            for s in self.g.subjects(_TYPE, cls):
                 if isinstance(s, URIRef | BNode):
                     types[s].add(cls)
         for s, classes in types.items():
@@ -381,21 +450,27 @@ class _Builder:
             pool = (classes & event_classes) if is_event else classes
             pool = (pool - {gk.Entity, gk.Agent, gk.Place}) or pool
             leaf = local_name(min(str(c) for c in pool))
-            self.nodes[str(s)] = self.describe(s, leaf, "event" if is_event else "entity")
+            self.add(s, self.describe(s, leaf, "event" if is_event else "entity"))
+
+    def add(self, term: RDFNode, node: Node) -> None:
+        """Add the node of ``term``."""
+        self.nodes[node.iri] = node
+        if type(term) is URIRef:
+            self.terms[node.iri] = term
 
     def describe(self, s: RDFNode, cls: str, kind: str) -> Node:
         g, gk = self.g, self.gk
-        label = _best_label(g, s, SKOS.prefLabel, RDFS.label) or _fallback_label(str(s))
-        aliases = sorted({str(o).strip() for o in g.objects(s, SKOS.altLabel)} - {label, ""})
+        label = _best_label(g, s, _PREF_LABEL, _LABEL) or _fallback_label(str(s))
+        aliases = sorted({str(o).strip() for o in g.objects(s, _ALT_LABEL)} - {label, ""})
         qid = next((str(o) for o in g.objects(s, gk.wikidataId) if _QID.fullmatch(str(o))), None)
         if qid is None:
-            qid = min((m.group(1) for o in g.objects(s, OWL.sameAs) if (m := _QID.search(str(o)))), default=None)
+            qid = min((m.group(1) for o in g.objects(s, _SAME_AS) if (m := _QID.search(str(o)))), default=None)
         date = event_type = ""
         if kind == "event":
             date = min((str(o) for o in g.objects(s, gk.pointInTime)), default="")
-            et = g.value(s, SEM.eventType)
+            et = g.value(s, _EVENT_TYPE)
             if et is not None:
-                event_type = str(g.value(et, SKOS.notation) or local_name(str(et)))
+                event_type = str(g.value(et, _NOTATION) or local_name(str(et)))
         return Node(str(s), label, cls, kind, tuple(aliases), qid, date=date, event_type=event_type)
 
     def placeholder(self, term: RDFNode) -> str | None:
@@ -403,24 +478,42 @@ class _Builder:
         iri = str(term)
         if iri in self.nodes:
             return iri
-        if not isinstance(term, URIRef) or (term, RDF.type, self.gk.Event) in self.g:
+        if not isinstance(term, URIRef) or (term, _TYPE, self.gk.Event) in self.g:
             return None
-        self.nodes[iri] = self.describe(term, "Entity", "entity")
+        self.add(term, self.describe(term, "Entity", "entity"))
         return iri
 
-    def count_mentions(self, extra_docs: dict[str, set[str]]) -> None:
+    def mention_links(self) -> Iterator[tuple[RDFNode, RDFNode | None]]:
+        """``(target, context)`` of each ``gk:Mention`` (``itsrdf:taIdentRef``, ``nif:referenceContext`` or None)."""
+        g = self.g
+        mentions = set(g.subjects(_TYPE, self.gk.Mention))
+        by_target: dict[RDFNode, list[RDFNode]] = defaultdict(list)
+        for m, target in g.subject_objects(_IDENT_REF):
+            by_target[target].append(m)
+        reference_context, value = _NIF.referenceContext, g.value
+        for target, found in by_target.items():
+            for m in found:
+                if m in mentions:
+                    yield target, value(m, reference_context)
+
+    def count_mentions(self, extra_docs: dict[str, set[str]],
+                       links: Iterable[tuple[RDFNode, RDFNode | None]] | None = None) -> None:
+        """Set each node's mentions and documents (``links``: ``mention_links()`` if known already)."""
         counts: Counter[str] = Counter()
         docs: dict[str, set[str]] = defaultdict(set)
-        g, nodes = self.g, self.nodes
-        mention, reference_context = self.gk.Mention, _NIF.referenceContext
-        for m, target in g.subject_objects(ITSRDF.taIdentRef):
+        nodes, ctx_doc, context_document = self.nodes, self._ctx_doc, self.context_document
+        by_target: dict[RDFNode, list[RDFNode | None]] = defaultdict(list)
+        for target, ctx in self.mention_links() if links is None else links:
+            by_target[target].append(ctx)
+        for target, contexts in by_target.items():
             iri = str(target)
-            if iri not in nodes or (m, RDF.type, mention) not in g:
+            if iri not in nodes:
                 continue
-            counts[iri] += 1
-            ctx = g.value(m, reference_context)
-            if ctx is not None:
-                docs[iri].add(self.context_document(ctx))
+            counts[iri] += len(contexts)
+            in_docs = docs[iri]
+            for ctx in set(contexts):  # a set: most mentions of an entity share their context with others
+                if ctx is not None:
+                    in_docs.add(ctx_doc.get(ctx) or context_document(ctx))
         for iri, node in list(self.nodes.items()):
             all_docs = docs[iri] | extra_docs.get(iri, set())
             # Events are rarely mentioned by name: their documents are those of the claims reporting them.
@@ -433,12 +526,12 @@ class _Builder:
         g, gk = self.g, self.gk
         groups: dict[GroupKey, list[dict[str, list[RDFNode]]]] = defaultdict(list)
         skipped = 0
-        for a in g.subjects(RDF.type, gk.Assertion):
+        for a in g.subjects(_TYPE, gk.Assertion):
             props: dict[str, list[RDFNode]] = defaultdict(list)
             for p, o in g.predicate_objects(a):
                 props[str(p)].append(o)
             subj, pred, obj = (
-                min(props.get(str(t), []), key=str, default=None) for t in (RDF.subject, RDF.predicate, RDF.object)
+                min(props.get(str(t), []), key=str, default=None) for t in (_SUBJECT, _PREDICATE, _OBJECT)
             )
             src = self.placeholder(subj) if subj is not None else None
             dst = self.placeholder(obj) if obj is not None else None
@@ -462,7 +555,7 @@ class _Builder:
         events: set[str] = set()
         confidence: float | None = None
         for props in members:
-            derived = sorted(props.get(str(PROV.wasDerivedFrom), []), key=str)
+            derived = sorted(props.get(str(_DERIVED_FROM), []), key=str)
             doc_iris = [self.document(d) for d in derived]
             docs.update(doc_iris)
             doc = self.docs[doc_iris[0]] if doc_iris else Document("", "", "")
@@ -495,7 +588,8 @@ class _Builder:
         out: list[Edge] = []
         participant = str(self.gk.participant)
         for iri, node in self.nodes.items():
-            for p, o in self.g.predicate_objects(URIRef(iri)):
+            term = self.terms.get(iri)
+            for p, o in self.g.predicate_objects(URIRef(iri) if term is None else term):
                 ps, target = str(p), str(o)
                 if not ps.startswith(self.gk_ns) or target not in self.nodes:
                     continue
@@ -511,13 +605,19 @@ class _Builder:
         return out
 
 
-def project(graph: Triples, *, gk_ns: str | None = None, include_events: bool = True) -> Projection:
+def project(graph: Triples, *, gk_ns: str | None = None, include_events: bool = True,
+            mentions: Iterable[tuple[RDFNode, RDFNode | None]] | None = None) -> Projection:
     """Project the RDF graph onto entities, grouped claims, truthy facts and events.
 
     Args:
         graph: What the builder wrote (an rdflib Graph or Dataset, or a ``TripleIndex``).
         gk_ns: The gk: namespace; detected from the ``gk:Assertion`` class in use when None.
         include_events: Keep ``gk:Event`` nodes (and the edges that touch them).
+        mentions: ``(target, context)`` of each ``gk:Mention`` of the graph: what it links to
+            (``itsrdf:taIdentRef``) and its ``nif:referenceContext`` (None if it has none); a mention linking
+            to several targets is listed once per target. When given, ``graph`` need not hold the
+            ``taIdentRef`` and ``referenceContext`` triples of mentions, nor their ``rdf:type gk:Mention``
+            (they are read nowhere else, unless ``gk:Mention`` is made a subclass of an entity class).
 
     Returns:
         The projection, with every tuple sorted.
@@ -532,7 +632,7 @@ def project(graph: Triples, *, gk_ns: str | None = None, include_events: bool = 
     for e in claims.values():
         for ev in e.events:
             event_docs[ev].update(e.doc_iris)
-    b.count_mentions(event_docs)
+    b.count_mentions(event_docs, mentions)
     # Participant links inherit the event's documents, known only after count_mentions.
     direct = [replace(e, doc_iris=b.nodes[e.source].doc_iris) if e.kind == "participant" else e for e in direct]
     edges = sorted([*claims.values(), *direct], key=_edge_sort_key)
@@ -552,7 +652,8 @@ def with_communities(projection: Projection, membership: Mapping[str, int], labe
         membership: Entity IRI → community id (from 1).
         labels: Label of community ``i`` at index ``i - 1``.
     """
-    nodes = tuple(replace(n, community=membership.get(n.iri, 0)) for n in projection.nodes)
+    nodes = tuple(n if (c := membership.get(n.iri, 0)) == n.community else replace(n, community=c)
+                  for n in projection.nodes)
     return replace(projection, nodes=nodes, community_labels=tuple(labels))
 
 

@@ -9,14 +9,17 @@ N-Triples grammars (ECHAR and UCHAR), so strict parsers accept any text.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -31,8 +34,9 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # an unpaired surrogate cannot be written in UTF-8 nor escaped (\\uD800 is no character): U+FFFD stands for it
 _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ud800-\udfff]')
-# anything that may need work in an IRI: the fast path skips the character loop for minted IRIs
-_IRI_SUSPECT = re.compile(r'[^\x21-\x7e]|[<>"{}|^`\\\[\]%]|#[^#]*#')
+# anything that may need work in an IRI, but a second "#": any character but the ASCII graphic ones less <>"{}|^`\[]%
+# (one character class: the fast path skips the character loop for minted IRIs)
+_IRI_SUSPECT = re.compile(r"[^\x21\x23\x24\x26-\x3b\x3d\x3f-\x5a\x5f\x61-\x7a\x7e]")
 _AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
 
@@ -81,7 +85,7 @@ def iri_text(iri: str) -> str:
     >>> iri_text("https://e.org/a b%zz#x#y")
     '<https://e.org/a%20b%25zz#x%23y>'
     """
-    if not _IRI_SUSPECT.search(iri):
+    if not _IRI_SUSPECT.search(iri) and iri.count("#") < 2:
         return f"<{iri}>"
     m = _AUTHORITY.match(iri)
     host_end = m.end() if m else 0
@@ -122,17 +126,19 @@ class _TermWriter:
     def __init__(self, table: dict[str, str] | None) -> None:
         # longest namespace first, so "…/id/place/" wins over a shorter match
         self.table = sorted(((ns, p) for p, ns in (table or {}).items()), key=lambda x: -len(x[0]))
-        self.xsd = str(XSD)
-        self._text: dict[Node, str] = {}  # the same IRIs recur in thousands of triples
+        self.xsd_string = str(XSD) + "string"
+        self._datatype: dict[Node, str] = {}  # a datatype's text, once per datatype
         # When every namespace ends in "/" or "#", the only one that can abbreviate an IRI (its local part has
         # neither) is the IRI up to its last "/" or "#": one look-up instead of a scan of the table.
         self._by_namespace: dict[str, str] | None = None
-        if all(ns.endswith(("/", "#")) for ns, _ in self.table):
+        if self.table and all(ns.endswith(("/", "#")) for ns, _ in self.table):
             self._by_namespace = {}
             for namespace, prefix in self.table:
                 self._by_namespace.setdefault(namespace, prefix)
 
     def iri(self, iri: str) -> str:
+        """An IRI as a prefixed name if the table has its namespace and the rest is a plain local name, else
+        in angle brackets."""
         if self._by_namespace is not None:
             cut = max(iri.rfind("/"), iri.rfind("#")) + 1
             prefix = self._by_namespace.get(iri[:cut])
@@ -144,29 +150,40 @@ class _TermWriter:
                 return f"{prefix}:{iri[len(namespace):]}"
         return iri_text(iri)
 
-    def term(self, term: Node) -> str:
-        text = self._text.get(term)
-        if text is None:
-            text = self._text[term] = self._format(term)
-        return text
+    def texts(self, terms: Iterable[Node]) -> list[str]:
+        """The text of each term."""
+        uri, literal, iri, literal_text = URIRef, Literal, self.iri if self.table else iri_text, self._literal
+        return [iri(t) if type(t) is uri else literal_text(t) if type(t) is literal else self.term(t) for t in terms]
 
-    def _format(self, term: Node) -> str:
+    def term(self, term: Node) -> str:
+        """The text of one term.
+
+        Raises:
+            TypeError: ``term`` is not an IRI, literal or blank node.
+        """
         if isinstance(term, URIRef):
             return self.iri(str(term))
         if isinstance(term, Literal):
-            text = literal_text(str(term))
-            if term.language:
-                return f"{text}@{term.language}"
-            if term.datatype and str(term.datatype) != self.xsd + "string":
-                return f"{text}^^{self.iri(str(term.datatype))}"
-            return text
+            return self._literal(term)
         if isinstance(term, BNode):
             return f"_:{term}"
         raise TypeError(f"cannot write {term!r} as an RDF term")
 
+    def _literal(self, term: Literal) -> str:
+        text = f'"{_NEEDS_ESCAPE.sub(_escape_char, term)}"' if _NEEDS_ESCAPE.search(term) else f'"{term}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        datatype = term.datatype
+        if not datatype:
+            return text
+        suffix = self._datatype.get(datatype)
+        if suffix is None:
+            iri = str(datatype)
+            suffix = self._datatype[datatype] = "" if iri == self.xsd_string else f"^^{self.iri(iri)}"
+        return text + suffix
 
-def _iri_key(term: Node) -> str:
-    return str(term)
+
+Positions = npt.NDArray[np.int64]
 
 
 def _predicate_key(term: Node) -> tuple[bool, str]:
@@ -177,22 +194,70 @@ def _object_key(term: Node) -> str:
     return term.n3()
 
 
-def _distinct(terms: list[Node], key: Callable[[Node], Any]) -> tuple[dict[int, int], list[Node]]:
-    """The distinct terms (rdflib equality, as in a set of quads) in the order of ``key``, and the position
-    there of each term object, by ``id``.
+#: Sort keys of the graph, subject, predicate and object columns.
+_KEYS: tuple[Callable[[Node], Any], ...] = (str, str, _predicate_key, _object_key)
 
-    Each key is computed once per distinct term; and as rdflib hashes terms in Python, each term object is
-    hashed once (the same object recurs in many quads): then it is found by ``id``.
+
+def _ranked(distinct: list[Node], key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
+    """The position of each term in the order of ``key`` (ties in their order), and the terms in that order."""
+    keys = list(map(key, distinct))
+    ordered = sorted(range(len(distinct)), key=keys.__getitem__)
+    position = np.empty(len(distinct), np.int64)
+    position[ordered] = np.arange(len(distinct))
+    return position, [distinct[j] for j in ordered]
+
+
+def _column(quads: Sequence[Quad], i: int, ids: Positions,
+            key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
+    """Column ``i`` of the quads (``ids``: the ``id`` of its terms) as positions in the list of its distinct terms
+    (rdflib equality, as in a set of quads; the first object met stands for its equals), and that list in the order
+    of ``key``.
+
+    The same term object recurs in many quads, and equal terms are seldom other objects: the column is first
+    reduced to its distinct objects by ``id``, with numpy, so that each object is hashed once (literals hash in
+    Python).
     """
-    objects = dict(zip(map(id, terms), terms, strict=True))
-    first: dict[Node, int] = {}
-    value = [first.setdefault(t, len(first)) for t in objects.values()]  # index in ``first`` of each object
-    values = list(first)
-    ordered = sorted(range(len(values)), key=lambda i: key(values[i]))
-    position = [0] * len(values)
-    for i, v in enumerate(ordered):
-        position[v] = i
-    return dict(zip(objects, map(position.__getitem__, value), strict=True)), [values[i] for i in ordered]
+    by_id = np.argsort(ids)
+    ids = ids[by_id]
+    new = np.ones(len(ids), bool)
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    first = np.minimum.reduceat(by_id, starts)  # where each object occurs first, the objects by id
+    met = np.argsort(first)  # the objects in the order they are met
+    objects = [quads[j][i] for j in first[met].tolist()]
+    equals: dict[Node, int] = {}
+    index = [equals.setdefault(t, len(equals)) for t in objects]
+    position, ordered = _ranked(list(equals), key)
+    object_rank = np.empty(len(met), np.int64)
+    object_rank[met] = position[index]
+    ranks = np.empty(len(quads), np.int64)
+    ranks[by_id] = object_rank[np.cumsum(new) - 1]
+    return ranks, ordered
+
+
+def _distinct_rows(columns: Sequence[Positions], sizes: Sequence[int]) -> list[Positions]:
+    """The distinct rows of the columns (positions below ``sizes``), sorted on the first column, then the next..."""
+    if math.prod(sizes) < 2**63:  # one integer per row: sorted and made distinct in one call
+        key = np.zeros(len(columns[0]), np.int64)
+        for column, size in zip(columns, sizes, strict=True):
+            key *= size
+            key += column
+        key.sort()
+        new = np.ones(len(key), bool)
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        key = key[new]
+        out = []
+        for size in reversed(sizes):
+            key, position = np.divmod(key, size)
+            out.append(position)
+        return out[::-1]
+    order = np.lexsort(columns[::-1])
+    rows = [column[order] for column in columns]
+    new = np.zeros(len(order), bool)
+    new[:1] = True
+    for row in rows:
+        new[1:] |= row[1:] != row[:-1]
+    return [row[new] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -201,123 +266,146 @@ class QuadOrder:
 
     The sort keys (``str`` of graph, subject and predicate, ``n3()`` of the object) are computed once per
     distinct term, which then stands for its position in ``graphs``, ``subjects``, ``predicates`` or
-    ``objects``; ``keys`` are the quads as ``((g * S + s) * P + p) * O + o`` of these positions (S, P, O the
-    list lengths), sorted, so their order is the quads' order, and ``key % (S * P * O)`` orders the triples.
-    ``write_turtle`` and ``write_nquads`` of the same quads can share one.
+    ``objects``; ``columns`` are these positions for the distinct quads (graph, subject, predicate and object
+    columns), in order. ``write_turtle`` and ``write_nquads`` of the same quads can share one.
     """
 
     graphs: list[Node]
     subjects: list[Node]
     predicates: list[Node]
     objects: list[Node]
-    keys: list[int]
+    columns: tuple[Positions, Positions, Positions, Positions]
 
     @classmethod
     def of(cls, quads: Iterable[Quad]) -> QuadOrder:
         """The order of ``quads`` (repeated quads count once)."""
-        quads = quads if isinstance(quads, Collection) else list(quads)
-        columns = [list(map(itemgetter(i), quads)) for i in range(4)]
-        keys = (_iri_key, _iri_key, _predicate_key, _object_key)
-        distinct = [_distinct(c, k) for c, k in zip(columns, keys, strict=True)]
-        (_, graphs), (_, subjects), (_, predicates), (_, objects) = distinct
-        n_p, n_o = len(predicates), len(objects)
-        scale = (len(subjects) * n_p * n_o, n_p * n_o, n_o, 1)
-        # each quad's key is the sum of its terms' positions, scaled per column once per term object
-        for i, ((position, _), factor) in enumerate(zip(distinct, scale, strict=True)):
-            scaled = {oid: pos * factor for oid, pos in position.items()}
-            columns[i] = list(map(scaled.__getitem__, map(id, columns[i])))
-        return cls(graphs, subjects, predicates, objects, sorted(map(sum, zip(*columns, strict=True))))
+        quads = quads if isinstance(quads, list) else list(quads)
+        # the terms' ids, in one pass over the quads
+        ids = np.fromiter(map(id, chain.from_iterable(quads)), np.int64, 4 * len(quads)).reshape(-1, 4).T.copy()
+        (g, graphs), (s, subjects), (p, predicates), (o, objects) = (
+            _column(quads, i, ids[i], key) for i, key in enumerate(_KEYS))
+        sizes = (len(graphs), len(subjects), len(predicates), len(objects))
+        rows = _distinct_rows((g, s, p, o), sizes) if quads else [np.zeros(0, np.int64)] * 4
+        return cls(graphs, subjects, predicates, objects, (rows[0], rows[1], rows[2], rows[3]))
+
+    def triple_columns(self) -> tuple[Positions, Positions, Positions]:
+        """Subject, predicate and object positions of the distinct triples (union of the graphs), in order."""
+        _, s, p, o = self.columns
+        if not len(s):
+            return s, p, o
+        rows = _distinct_rows((s, p, o), (len(self.subjects), len(self.predicates), len(self.objects)))
+        return rows[0], rows[1], rows[2]
 
     def quads(self) -> Iterator[tuple[int, int, int, int]]:
         """``(graph, subject, predicate, object)`` positions of the distinct quads, in order."""
-        n_s, n_p, n_o = len(self.subjects), len(self.predicates), len(self.objects)
-        last = -1
-        for key in self.keys:
-            if key != last:
-                last = key
-                k, o = divmod(key, n_o)
-                k, p = divmod(k, n_p)
-                g, s = divmod(k, n_s)
-                yield g, s, p, o
+        return zip(*(c.tolist() for c in self.columns), strict=True)
 
     def triples(self) -> Iterator[tuple[int, int, int]]:
         """``(subject, predicate, object)`` positions of the distinct triples (union of the graphs), in order."""
-        n_p, n_o = len(self.predicates), len(self.objects)
-        spo = len(self.subjects) * n_p * n_o
-        last = -1
-        # the keys are sorted runs, one per graph: sorting merges them
-        for key in sorted([k % spo for k in self.keys]):
-            if key != last:
-                last = key
-                k, o = divmod(key, n_o)
-                s, p = divmod(k, n_p)
-                yield s, p, o
+        return zip(*(c.tolist() for c in self.triple_columns()), strict=True)
+
+
+#: Lines (triples, quads) made into one string and written at a time.
+_CHUNK = 1 << 15
+
+
+def _encoded(texts: Iterable[str]) -> list[bytes]:
+    return [t.encode("utf-8") for t in texts]
+
+
+def _pick(texts: list[bytes], positions: Positions) -> list[bytes]:
+    """``[texts[i] for i in positions]``, in C."""
+    return [texts[int(positions[0])]] if len(positions) == 1 else list(itemgetter(*positions.tolist())(texts))
+
+
+def _turtle_chunks(order: QuadOrder, ns: Namespaces) -> Iterator[bytes]:
+    """The Turtle document, UTF-8, in pieces: the prefix lines, then runs of ``_CHUNK`` triples.
+
+    Each term is encoded once, and the pieces joined as bytes: no text as large as a chunk is made and encoded.
+    """
+    table = prefixes(ns)
+    w = _TermWriter(table)
+    yield "".join(f"@prefix {prefix}: {iri_text(namespace)} .\n" for prefix, namespace in table.items()).encode()
+    s, p, o = order.triple_columns()
+    if not len(s):
+        return
+    # Before each object: the subject and predicate if the subject is new, the predicate if only it is new, else
+    # a comma. These run-ins are looked up in one list: the comma first, then one per predicate, then one per
+    # subject.
+    subject_text = w.texts(order.subjects)
+    predicate_text = ["a" if t == _TYPE else w.term(t) for t in order.predicates]
+    new_subject = np.ones(len(s), bool)
+    np.not_equal(s[1:], s[:-1], out=new_subject[1:])
+    new_predicate = new_subject.copy()
+    new_predicate[1:] |= p[1:] != p[:-1]
+    starts = np.flatnonzero(new_subject)
+    heads = [f" .\n\n{subject_text[a]}\n    {predicate_text[b]} "
+             for a, b in zip(s[starts].tolist(), p[starts].tolist(), strict=True)]  # fmt: skip
+    heads[0] = heads[0][3:]
+    run_ins = _encoded([" ,\n        ", *(f" ;\n    {t} " for t in predicate_text), *heads])
+    run_in = np.where(new_predicate, p + 1, 0)
+    run_in[starts] = np.arange(len(heads)) + (1 + len(predicate_text))
+    object_text = _encoded(w.texts(order.objects))
+    for start in range(0, len(s), _CHUNK):
+        end = min(start + _CHUNK, len(s))
+        parts = [b""] * (2 * (end - start))
+        parts[0::2] = _pick(run_ins, run_in[start:end])
+        parts[1::2] = _pick(object_text, o[start:end])
+        yield b"".join(parts)
+    yield b" .\n"
+
+
+def _nquads_chunks(order: QuadOrder) -> Iterator[list[bytes]]:
+    """N-Quads lines, UTF-8, ``_CHUNK`` at a time, in pieces: each line is four consecutive items."""
+    w = _TermWriter(None)
+    g, s, p, o = order.columns
+    subject_text = _encoded(w.texts(order.subjects))
+    predicate_text = _encoded(f" {t} " for t in w.texts(order.predicates))
+    object_text = _encoded(w.texts(order.objects))
+    graph_text = _encoded(f" {t} .\n" for t in w.texts(order.graphs))
+    for start in range(0, len(g), _CHUNK):
+        end = min(start + _CHUNK, len(g))
+        parts = [b""] * (4 * (end - start))
+        parts[0::4] = _pick(subject_text, s[start:end])
+        parts[1::4] = _pick(predicate_text, p[start:end])
+        parts[2::4] = _pick(object_text, o[start:end])
+        parts[3::4] = _pick(graph_text, g[start:end])
+        yield parts
 
 
 def turtle_lines(quads: Iterable[Quad], ns: Namespaces, order: QuadOrder | None = None) -> Iterator[str]:
-    """Lines of the Turtle document for the union of the quads' triples (``order``: ``QuadOrder.of(quads)``)."""
-    table = prefixes(ns)
-    w = _TermWriter(table)
-    for prefix, namespace in table.items():
-        yield f"@prefix {prefix}: {iri_text(namespace)} .\n"
-    if order is None:
-        order = QuadOrder.of(quads)
-    subject_text = [w.term(s) for s in order.subjects]
-    predicate_text = ["a" if p == _TYPE else w.term(p) for p in order.predicates]
-    object_text = [w.term(o) for o in order.objects]
-    subject = predicate = -1
-    for s, p, o in order.triples():
-        obj = object_text[o]
-        if s != subject:
-            if subject >= 0:
-                yield " .\n"
-            yield f"\n{subject_text[s]}\n    {predicate_text[p]} {obj}"
-            subject, predicate = s, p
-        elif p != predicate:
-            yield f" ;\n    {predicate_text[p]} {obj}"
-            predicate = p
-        else:
-            yield f" ,\n        {obj}"
-    if subject >= 0:
-        yield " .\n"
+    """The Turtle document for the union of the quads' triples, in pieces (``order``: ``QuadOrder.of(quads)``)."""
+    return (chunk.decode("utf-8") for chunk in _turtle_chunks(order or QuadOrder.of(quads), ns))
 
 
 def nquads_lines(quads: Iterable[Quad], order: QuadOrder | None = None) -> Iterator[str]:
     """N-Quads lines, each document's triples in its named graph, in canonical order (``order``:
     ``QuadOrder.of(quads)``)."""
-    w = _TermWriter(None)
-    if order is None:
-        order = QuadOrder.of(quads)
-    graph_text = [w.term(g) for g in order.graphs]
-    subject_text = [w.term(s) for s in order.subjects]
-    predicate_text = [w.term(p) for p in order.predicates]
-    object_text = [w.term(o) for o in order.objects]
-    for g, s, p, o in order.quads():
-        yield f"{subject_text[s]} {predicate_text[p]} {object_text[o]} {graph_text[g]} .\n"
+    for parts in _nquads_chunks(order or QuadOrder.of(quads)):
+        yield from (b"".join(line).decode("utf-8") for line in zip(*[iter(parts)] * 4, strict=True))
 
 
-def _write_lines(lines: Iterable[str], path: Path) -> None:
-    it = iter(lines)
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
-        while chunk := list(islice(it, 4096)):  # one write per few thousand lines, not per line
-            fh.write("".join(chunk))
+def _write(chunks: Iterable[bytes], path: Path) -> None:
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
 
 
 def turtle_bytes(quads: Iterable[Quad], ns: Namespaces) -> bytes:
     """The Turtle document as bytes (for tests and small graphs)."""
-    return "".join(turtle_lines(quads, ns)).encode("utf-8")
+    return b"".join(_turtle_chunks(QuadOrder.of(quads), ns))
 
 
 def nquads_bytes(quads: Iterable[Quad]) -> bytes:
     """The N-Quads document as bytes."""
-    return "".join(nquads_lines(quads)).encode("utf-8")
+    return b"".join(map(b"".join, _nquads_chunks(QuadOrder.of(quads))))
 
 
 def write_turtle(quads: Iterable[Quad], ns: Namespaces, path: Path, order: QuadOrder | None = None) -> None:
     """Write graph.ttl atomically (``order``: ``QuadOrder.of(quads)``, if already known)."""
-    _write_lines(turtle_lines(quads, ns, order), path)
+    _write(_turtle_chunks(order or QuadOrder.of(quads), ns), path)
 
 
 def write_nquads(quads: Iterable[Quad], path: Path, order: QuadOrder | None = None) -> None:
     """Write graph.nq atomically (``order``: ``QuadOrder.of(quads)``, if already known)."""
-    _write_lines(nquads_lines(quads, order), path)
+    _write(map(b"".join, _nquads_chunks(order or QuadOrder.of(quads))), path)
