@@ -91,6 +91,11 @@ class ParseMemo(Protocol):
         """Remember the article parsed from this record."""
 
 
+def _blank(text: str) -> bool:
+    """``not text.strip()``, without copying the text."""
+    return not text or text.isspace()
+
+
 def _fail(exc: InputError) -> None:
     raise exc
 
@@ -191,8 +196,20 @@ def _header_kind(line: str, h: _Header) -> bool:
 
 
 def _is_body(line: str) -> bool:
+    if len(line) > 200:
+        return True
     words = len(line.split())
-    return len(line) > 200 or words > 30 or (line.endswith((".", "\u201d", '"')) and words > 12)
+    return words > 30 or (line.endswith((".", "\u201d", '"')) and words > 12)
+
+
+def _search_lines(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern that can only match at the start of a line (``^`` in MULTILINE)."""
+    pos = 0
+    while (m := pattern.match(text, pos)) is None:
+        pos = text.find("\n", pos) + 1
+        if not pos:
+            return None
+    return m
 
 
 def _analyse_header(text: str) -> _Header:
@@ -230,9 +247,9 @@ def _analyse_header(text: str) -> _Header:
         else:
             h.body_start = s
             break
-    if not h.authors and (m := _FOOTER_AUTHOR.search(text)):
+    if not h.authors and (m := _search_lines(_FOOTER_AUTHOR, text)):
         h.authors = [n for n in _split_names(m["names"]) if _is_name(n)]
-    if h.original_publisher is None and (m := _ORIGIN.search(text)):
+    if h.original_publisher is None and (m := _search_lines(_ORIGIN, text)):
         h.original_publisher = m["pub"].strip()
     return h
 
@@ -255,7 +272,7 @@ def parse_article(
     """
     if fmt not in ("txt", "md", "html"):
         raise ValueError(f"unknown article format {fmt!r}; expected 'txt', 'md' or 'html'")
-    if not raw.strip():
+    if _blank(raw):
         raise InputError(source, "empty article")
     meta = {k: v for k, v in (meta or {}).items() if v}
     page: dict[str, str] = {}
@@ -271,8 +288,9 @@ def parse_article(
         text, offsets = rejoin_paragraphs(
             text1, map1, raw, body_start=head.body_start, title_end=head.title_end
         )
-        head = _analyse_header(text)
-    if not text.strip():
+        if text != text1:  # the header of an unchanged text is the one just found
+            head = _analyse_header(text)
+    if _blank(text):
         raise InputError(source, "empty article (no text left after removing markup)")
     publisher = meta.get("publisher") or page.get("publisher") or head.publisher or head.original_publisher
     title = meta.get("title") or page.get("h1") or page.get("og_title") or page.get("title") or head.title
@@ -547,7 +565,7 @@ def _jsonl_article(line: str, source: str) -> Article:
         raise InputError(source, "missing required field 'text' (a string)")
     for name, value in rec.items():
         # JSON can escape half of a UTF-16 pair ("\ud83d" of a cut emoji): not Unicode text
-        if isinstance(value, str) and (m := _SURROGATE.search(value)):
+        if isinstance(value, str) and not value.isascii() and (m := _SURROGATE.search(value)):
             raise InputError(source, f"field '{name}' holds an unpaired surrogate \\u{ord(m.group()):04x} at "
                                      f"offset {m.start()} (half of an escaped character); fix the JSON escape")
     meta: dict[str, str] = {}
@@ -597,7 +615,7 @@ def _iter_file(
                     memo.put_article(str(path), text, article)
             yield article
             return
-        if not text.strip():
+        if _blank(text):
             raise InputError(path, "empty article file (no JSONL records)")
     except OSError as exc:
         fail(InputError(path, f"cannot read file: {exc.strerror or exc}"))
@@ -606,7 +624,7 @@ def _iter_file(
         fail(exc)
         return
     for lineno, line in enumerate(text.split("\n"), 1):
-        if line.strip():
+        if not _blank(line):
             source = f"{path}:{lineno}"
             try:
                 if max_bytes and len(line) * 4 > max_bytes and (size := len(line.encode("utf-8"))) > max_bytes:

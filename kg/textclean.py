@@ -81,8 +81,12 @@ _MARKUP = re.compile(
     | (?P<code>`(?P<ctext>[^`\n]+)`) )""",
     re.X | re.S | re.M,
 )
+#: The characters a :data:`_MARKUP` match starts with (a heading may have up to three blanks before its "#").
+_MARKUP_START = re.compile(r"[<&!\[*_\\`#]")
 _INNER = {"link": "ltext", "strong": "stext", "ustrong": "utext", "em": "etext", "uem": "ftext"}
 _GAP = re.compile(r"[ \t\r]*\n(?:[ \t\r]*\n)+[ \t\r]*")
+_BLANKS = " \t\r"
+_LINE = re.compile(r"[^\n]+")
 _SINGLE_NL = re.compile(r"[ \t\r]*(\n)(?![ \t\r]*\n)")
 _TERMINAL = frozenset(".!?:;\"'\u201d\u2019\u00bb)]\u2026")
 _ENDTAG = re.compile(r"</[^>]*>")
@@ -166,10 +170,28 @@ def transfer(builder: TextBuilder, text: str, omap: OffsetMap, begin: int, end: 
         i += 1
 
 
+def _next_markup(raw: str, pos: int, end: int) -> re.Match[str] | None:
+    """``_MARKUP.search(raw, pos, end)``, trying only the positions where a match can start.
+
+    A match starts at one of the :data:`_MARKUP_START` characters, or (a heading) up to three
+    blanks before a "#"; the others are skipped by a search that runs without leaving C.
+    """
+    while (start := _MARKUP_START.search(raw, pos, end)) is not None:
+        at = start.start()
+        if raw[at] == "#":
+            for p in range(max(pos, at - 3), at):
+                if m := _MARKUP.match(raw, p, end):
+                    return m
+        if m := _MARKUP.match(raw, at, end):
+            return m
+        pos = at + 1
+    return None
+
+
 def _scan(raw: str, begin: int, end: int, b: TextBuilder, markdown: bool) -> None:
     pos = begin
     while pos < end:
-        m = _MARKUP.search(raw, pos, end)
+        m = _next_markup(raw, pos, end)
         if m is None:
             break
         s, e = m.span()
@@ -250,8 +272,7 @@ def rejoin_paragraphs(
         nl = _SINGLE_NL.match(text, title_end)
         if nl and nl.end() < len(text):
             edits.append((nl.start(1), nl.end(1), "break"))
-    for m in _GAP.finditer(text):
-        s, e = m.span()
+    for s, e in _gaps(text):
         if s <= body_start or e >= len(text):
             continue
         prev, nxt = text[s - 1], text[e]
@@ -274,6 +295,25 @@ def rejoin_paragraphs(
         pos = e
     transfer(b, text, omap, pos, len(text))
     return b.build()
+
+
+def _gaps(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``_GAP.finditer(text)``, trying only the blanks before each newline.
+
+    A gap starts at the run of blanks before a newline, and either every position of that run
+    starts one (the same) or none does.
+    """
+    pos = 0
+    while (nl := text.find("\n", pos)) >= 0:
+        start = nl
+        while start > pos and text[start - 1] in _BLANKS:
+            start -= 1
+        m = _GAP.match(text, start)
+        if m is None:
+            pos = nl + 1
+            continue
+        yield m.span()
+        pos = m.end()
 
 
 class _HTMLExtractor(HTMLParser):
@@ -447,11 +487,11 @@ def html_to_text(raw: str) -> tuple[str, OffsetMap, dict[str, str]]:
 
 def text_lines(text: str, begin: int = 0) -> Iterator[tuple[int, int, str]]:
     """Non-blank lines of ``text`` from ``begin`` on, as ``(start, end, stripped line)``."""
-    for m in re.finditer(r"[^\n]+", text[begin:]):
+    for m in _LINE.finditer(text, begin):
         line = m.group()
         stripped = line.strip()
         if stripped:
-            start = begin + m.start() + len(line) - len(line.lstrip())
+            start = m.start() + len(line) - len(line.lstrip())
             yield start, start + len(stripped), stripped
 
 
@@ -477,6 +517,23 @@ def _cue(line: str) -> str | None:
     return "line" if low.startswith(LINE_CUES) else None
 
 
+def _is_notice(line: str) -> bool:
+    low = line.lower()
+    return any(p in low for p in NOTICE_PHRASES)
+
+
+def _repeats(lines: list[tuple[int, int, str]]) -> list[bool] | None:
+    """For each line, whether it repeats an earlier paragraph of at least 40 characters (a pull quote, a
+    bio printed twice: its first copy is the content); None when no two such paragraphs exist."""
+    if sum(1 for _, _, line in lines if len(line) >= 40) < 2:
+        return None
+    norms = [" ".join(line.split()) for _, _, line in lines]
+    counts = Counter(norm for (_, _, line), norm in zip(lines, norms, strict=True) if len(line) >= 40)
+    first_seen: dict[str, int] = {}
+    return [counts[norm] > 1 and s > first_seen.setdefault(norm, s)
+            for (s, _, _), norm in zip(lines, norms, strict=True)]
+
+
 def boilerplate_spans(
     text: str, *, body_start: int = 0
 ) -> list[tuple[int, int]]:
@@ -497,25 +554,19 @@ def boilerplate_spans(
     """
     lines = list(text_lines(text, body_start))
     half = len(text) // 2
-    counts = Counter(" ".join(t.split()) for _, _, t in lines if len(t) >= 40)
-    first_seen: dict[str, int] = {}
+    repeats = _repeats(lines)
     out: list[tuple[int, int]] = []
-    for s, e, line in lines:
-        norm = " ".join(line.split())
-        first = first_seen.setdefault(norm, s)
-        # a repeated paragraph (a pull quote, a bio printed twice): its first copy is the content
-        repeated = counts[norm] > 1 and s > first
+    for (s, e, line), repeated in zip(lines, repeats or [False] * len(lines), strict=True):
         kind = _cue(line)
         if kind == "block_start" and s >= half:
             out.append((s, len(text.rstrip())))
             return out
-        low = line.lower()
         if (
             kind
             or _SEPARATOR.match(line)
             or _URL_ONLY.match(line)
             or repeated
-            or (s >= half and any(p in low for p in NOTICE_PHRASES))
+            or (s >= half and _is_notice(line))
         ):
             out.append((s, e))
     return out

@@ -3,7 +3,8 @@
 The rules live in :mod:`kg.timex_rules`, the word classes they are built from in
 :mod:`kg.timex_lexicon` and ontology/patterns/timex.jsonl. This module is the public side:
 
-* :func:`find_times` runs every rule over a text and keeps the longest non-overlapping matches;
+* :func:`find_times` runs every rule over a text (skipping those whose words or digits the text lacks, see
+  :class:`kg.refirst.Screen`) and keeps the longest non-overlapping matches;
 * :func:`resolve` resolves one expression (the first rule that accepts it wins);
 * :func:`clause_tense` reads the tense of the clause around an expression ("will meet on
   Friday" is the coming Friday, "met on Friday" the last one);
@@ -26,7 +27,7 @@ from .config import DEFAULT_ONTOLOGY_DIR
 from .records import Article, TimeValue
 from .resources import Resources, load_pattern_rows
 from .timex_lexicon import UNITS, Lexicon
-from .timex_rules import Ctx, compiled
+from .timex_rules import Ctx, compiled, screen
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ def find_times(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, int
     """
     lex = lexicon or default_lexicon()
     found: list[tuple[int, int, int]] = []
+    possible = screen(lex).possible(text)
     for index, (pattern, handler) in enumerate(compiled(lex)):
+        if not possible[index]:
+            continue  # the text lacks the words the rule needs
         for m in pattern.finditer(text):
             if m.end() > m.start() and handler(m, Ctx(m.group(0), None), lex) is not None:
                 found.append((m.start(), m.end(), index))

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .records import TimeValue
-from .refirst import with_first_chars
+from .refirst import Screen, needs, with_first_chars
 from .timex_lexicon import Lexicon, alt, norm
 
 UNRESOLVED = "unresolved: no publication date"
@@ -74,6 +75,17 @@ def compiled(lex: Lexicon) -> list[tuple[re.Pattern[str], Handler]]:
         lex.compiled = [(re.compile(with_first_chars(p, re.IGNORECASE), re.IGNORECASE), fn)
                         for build, fn in _RULES for p in build(lex)]
     return lex.compiled
+
+
+_SCREENS: weakref.WeakKeyDictionary[Lexicon, Screen] = weakref.WeakKeyDictionary()
+
+
+def screen(lex: Lexicon) -> Screen:
+    """What each of the :func:`compiled` rules needs in a text to match it (worked out once per lexicon)."""
+    found = _SCREENS.get(lex)
+    if found is None:
+        found = _SCREENS[lex] = Screen([needs(p, re.IGNORECASE) for build, _ in _RULES for p in build(lex)])
+    return found
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ never quoted here beyond a few words.
 from __future__ import annotations
 
 import html
+import random
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from kg import ingest, textclean
 from kg.config import SUPPORTED_SUFFIXES
 from kg.errors import InputError
 from kg.ingest import SUFFIX_FORMATS, expand_inputs, load_file, parse_article, parse_date, read_articles
@@ -524,3 +526,35 @@ def test_byline_with_section_and_date_parts() -> None:
     a = parse_article(raw, doc_id="x", source="x", fmt="md")
     assert a.authors == ("Tom Reiner",)
     assert a.published == "2019-03-03"
+
+
+# --- the scanners that skip to where a match can start find what a plain search finds ---------------------
+
+_FRAGMENTS = ["<b>", "</i>", "<p class='x'>", "<br/>", "<foo>", "<!-- c -->", "&amp;", "&#3;", "&lt;", "&bogus;", "&",
+              "!", "[", "]", "(", ")", "[a](http://x.y)", "![i](a.png)", "*", "**", "_", "__", "#", "##", " #", "  # ",
+              "   #", "    #", "\\", "\\*", "`", "`c`", "\n", "\n\n", " \n \n ", "\t", "\r\n", "\r", " ", "-", "word",
+              "Author: Jane Doe", "articles by: Ann Lee", "originally published in The Times.", "First published by X"]
+
+
+def _markup_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_FRAGMENTS) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 30)))
+            for _ in range(count)]
+
+
+def test_markup_scan_skips_only_positions_where_no_markup_starts() -> None:
+    rng = random.Random(5)
+    for text in _markup_texts(1, 4000):
+        pos = rng.randint(0, len(text))
+        end = rng.randint(pos, len(text))
+        want = textclean._MARKUP.search(text, pos, end)
+        got = textclean._next_markup(text, pos, end)
+        assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), (text, pos, end)
+
+
+def test_paragraph_gaps_and_line_start_searches_match_the_plain_searches() -> None:
+    for text in _markup_texts(2, 4000):
+        assert list(textclean._gaps(text)) == [m.span() for m in textclean._GAP.finditer(text)], text
+        for pattern in (ingest._FOOTER_AUTHOR, ingest._ORIGIN):
+            want, got = pattern.search(text), ingest._search_lines(pattern, text)
+            assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), text

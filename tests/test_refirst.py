@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import random
 import re
+from re import _compiler  # type: ignore[attr-defined]
+from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
 
 import pytest
 
-from kg.refirst import first_chars, with_first_chars
+from kg import timex
+from kg.refirst import FOLDS_TO_ASCII, Screen, first_chars, required, with_first_chars
 from kg.textclean import _MARKUP
 from kg.timex import compiled, default_lexicon
 from kg.timex_rules import _RULES
+from kg.timex_rules import screen as timex_screen
 
 PATTERNS = [
     (r"(?:\b(?P<prep>in|on|since)\s+)?(?:(?P<part>early|late)[-\s]+)?(?-i:(?P<mon>May|June))\b", re.IGNORECASE),
@@ -62,3 +66,111 @@ def test_markup_scanner_finds_what_it_found_without_its_lookahead() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         assert ([(m.span(), m.lastgroup) for m in _MARKUP.finditer(text)]
                 == [(m.span(), m.lastgroup) for m in plain.finditer(text)]), text
+
+
+# --- literals a match needs (the screen find_times runs before each rule) ---------------------------------
+
+#: every code point, for the brute-force checks of case folding
+_ALL = "".join(map(chr, range(0x110000)))
+_sre = _compiler._sre
+
+
+def test_folds_to_ascii_lists_every_character_ignorecase_matches_with_an_ascii_one() -> None:
+    folding = set()
+    for ch in map(chr, range(128)):
+        folding.update(x for x in re.compile(re.escape(ch), re.IGNORECASE).findall(_ALL) if not x.isascii())
+    assert folding == set(FOLDS_TO_ASCII)
+    assert {x for x in re.compile(r"[\x00-\x7f]", re.IGNORECASE).findall(_ALL) if not x.isascii()} == folding
+
+
+def test_a_caseless_character_matches_only_itself_under_ignorecase() -> None:
+    """What the screen assumes of the non-ASCII characters it looks for in the lower-cased text."""
+    caseless = {c for c in range(128, 0x110000) if chr(c).lower() == chr(c) == chr(c).upper()}
+    # re compiles a character it does not count as cased to an exact comparison ...
+    assert not any(map(_sre.unicode_iscased, caseless))
+    # ... and compares a text character with a class under IGNORECASE by its lower case (and the extra cases)
+    lowered = {low for c in range(0x110000) if (low := _sre.unicode_tolower(c)) != c}
+    assert lowered.isdisjoint(caseless)
+    assert caseless.isdisjoint(set(_EXTRA_CASES).union(*_EXTRA_CASES.values()))
+    for ch in "\u2019\u2013\u2014\u20ac\u00a3\u00b0\u0663":
+        assert re.compile(f"[a{re.escape(ch)}]", re.IGNORECASE).findall(_ALL) == ["A", "a", ch]
+        assert re.compile(re.escape(ch), re.IGNORECASE).findall(_ALL) == [ch]
+
+
+def test_required_literals() -> None:
+    assert required(r"(?:in\s+)?(?-i:May|June)\s+\d+\s+(?:days?|weeks?)\s+ago", re.IGNORECASE) == (
+        "all", (("any", False, ("June", "May")), ("any", True, ("day", "week")), ("any", True, ("ago",))))
+    assert required(r"(?:the\s+)?(?:a|bc)?\d+") is None  # nothing mandatory but a digit (of any script)
+    assert required(r"x(?P<g>[12]\d)['’]s", re.IGNORECASE) == (
+        "all", (("any", True, ("x1", "x2")), ("any", True, ("'s", "’s"))))
+    assert required(r"\d0['’]?s", re.IGNORECASE) == ("any", True, ("0's", "0s", "0’s"))
+    assert required(r"\u212a\u00e9|ok", re.IGNORECASE) is None  # cased non-ASCII letters are not looked for
+    assert required(r"(?-i:\u00c9t\u00e9)|ab", re.IGNORECASE) == ("or", (("any", False, ("\u00c9t\u00e9",)),
+                                                                       ("any", True, ("ab",))))
+
+
+def _adversarial(words: list[str], seed: int, count: int) -> list[str]:
+    """Texts of the given words with their case changed, letters swapped for ones that fold to them under
+    ``re.IGNORECASE`` (Kelvin sign, long s, dotted and dotless i), digits of other scripts, and markup."""
+    rng = random.Random(seed)
+    odd = {"k": "\u212a", "s": "\u017f", "i": "\u0131", "I": "\u0130", "K": "\u212a", "S": "\u017f"}
+    extra = ["\u0663", "\u0661\u0669\u0669\u0660", "\uff11", "\u00e9", "\u03a3", "\u00df", "\n\n", ", ", "-", "–",
+             "’", "<b>", "&amp;", "*", "1", "12", "1990", "2021", "1990s", "2014-08-12", "14.08.2020", "3 days"]
+
+    def word() -> str:
+        w = rng.choice(words) if rng.random() < 0.85 else rng.choice(extra)
+        w = rng.choice([w, w, w.upper(), w.lower(), w.title(), w.swapcase()])
+        if rng.random() < 0.3:
+            w = "".join(odd.get(ch, ch) if rng.random() < 0.5 else ch for ch in w)
+        if rng.random() < 0.3:  # Arabic-Indic, Devanagari and fullwidth digits: \d matches them too
+            w = "".join(chr(rng.choice((0x660, 0x966, 0xFF10)) + int(ch)) if ch.isdigit() and rng.random() < 0.5
+                        else ch for ch in w)
+        return w
+
+    return ["".join(word() + rng.choice([" ", " ", "", "\n", "  "]) for _ in range(rng.randint(1, 12)))
+            for _ in range(count)]
+
+
+def _screen_misses(patterns: list[re.Pattern[str]], screen: Screen, texts: list[str]) -> list[tuple[int, str]]:
+    """The (rule, text) pairs the screen rules out although the rule matches the text."""
+    return [(i, text) for text in texts
+            for i, (pattern, possible) in enumerate(zip(patterns, screen.possible(text), strict=True))
+            if not possible and pattern.search(text)]
+
+
+def _rule_words() -> list[str]:
+    lex = default_lexicon()
+    return [*lex.month_names, *lex.month_abbreviations, *lex.weekday_names, *lex.numbers, *lex.vague, *lex.deictic,
+            *lex.relative, *lex.span, *lex.span_adverbs, *lex.anchor_adjectives, *lex.anchor_adverbs, *lex.parts,
+            *lex.sets["PREPOSITION"], *lex.sets["AGO"], *lex.sets["DAY_PART"], "day", "days", "week", "weeks", "month",
+            "months", "year", "years", "decade", "1990s", "80's", "the", "of", "to", "and"]
+
+
+def test_the_screen_never_rules_out_a_text_a_timex_rule_matches() -> None:
+    lex = default_lexicon()
+    patterns = [p for p, _ in compiled(lex)]
+    texts = _adversarial(_rule_words(), 11, 6000)
+    assert _screen_misses(patterns, timex_screen(lex), texts) == []
+    # the check can fail: a screen that looked in the lower-cased text of every text would miss "laſt week"
+    # (the long s folds to "s" under IGNORECASE, but not under str.lower)
+    careless = Screen(timex_screen(lex).needs, fold_chars="")
+    assert _screen_misses(patterns, careless, ["la\u017ft week", "thi\u017f month"])
+
+
+def _times_or_error(text: str) -> object:
+    """find_times of a text, or the error it raises (the handlers look up "laſt" and kin, folded by IGNORECASE,
+    in word lists that do not hold them)."""
+    try:
+        return timex.find_times(text, default_lexicon())
+    except KeyError as exc:
+        return repr(exc)
+
+
+def test_find_times_with_and_without_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    lex = default_lexicon()
+    texts = _adversarial(_rule_words(), 12, 2000)
+    screened = [_times_or_error(text) for text in texts]
+    monkeypatch.setattr(timex, "screen", lambda lexicon: Screen([None] * len(compiled(lexicon))))
+    assert [_times_or_error(text) for text in texts] == screened
+    assert sum(len(t) for t in screened if isinstance(t, list)) > 500  # the texts do hold time expressions ...
+    assert sum(not p for text in texts for p in timex_screen(lex).possible(text)) > 10000  # ... and rules are skipped
