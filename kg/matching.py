@@ -27,7 +27,7 @@ filter is applied as the Matcher applies it (alignments of ``?`` patterns are le
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -483,7 +483,7 @@ class GatedMatcher:
         attrs = frozenset(a for _, _, tests in variants for _, a, _, _ in tests)
         self._tested = sorted((set(self._tested) | attrs) - set(self._attrs))
         direct = _Direct(self.vocab.strings.add(key), variants, greedy, len(variants) > 1, attrs)
-        return _Gate(gate.matcher, gate.before, gate.after, gate.left, gate.right, direct)
+        return replace(gate, direct=direct)
 
     def _side(self, elements: Iterable[dict[str, Any]]) -> int | None:
         side = _side(elements, self.vocab.strings)
