@@ -70,6 +70,7 @@ class Coreferencer:
         for entry in registry.entries.values():
             for noun in entry.nouns:
                 self.event_nouns.setdefault(tuple(noun.split()), []).append(entry)
+        self._longest_event = max((len(k) for k in self.event_nouns), default=0)
         self.holders: dict[tuple[str, str], list[RegistryEntry]] = {}
         for entry in registry.entries.values():
             for office in entry.offices:
@@ -174,22 +175,39 @@ class Coreferencer:
 
     def _events(self, doc: Doc, tokens: Mapping[int, str], present: Mapping[str, int],
                 published: dt.date | None) -> Iterable[Link]:
-        longest = max((len(k) for k in self.event_nouns), default=0)
         text, lower = words(doc)
         size = len(lower)
-        for i, low in enumerate(lower):
-            if low not in _DETERMINERS:
-                continue
-            for n in range(longest, 0, -1):
+        for i in sorted(i for word in _DETERMINERS for i in _positions(lower, word)):
+            # the lower-case words after the determiner that are not part of a mention, at most the longest noun
+            run = 0
+            while run < self._longest_event and i + 1 + run < size and i + 1 + run not in tokens \
+                    and text[i + 1 + run].islower():
+                run += 1
+            for n in range(run, 0, -1):
                 end = i + 1 + n
-                if end > size or any(t in tokens or not text[t].islower() for t in range(i + 1, end)):
-                    continue
                 if end < size and lower[end] in {"of", "between", "in", "with", "over", "on"}:
                     continue  # "the war in Syria": the complement names another event
-                eid = self.event(tuple(lower[i + 1:end]), set(), present, published)
+                nouns = tuple(lower[i + 1:end])
+                eid = self.event(nouns, set(), present, published) if nouns in self.event_nouns else None
                 if eid:
                     yield Link(i, end, eid, "Description")
                     break
+
+
+def _positions(items: list[str], value: str) -> list[int]:
+    """Where ``value`` occurs in ``items`` (``list.index`` scans without a Python loop per item).
+
+    >>> _positions(["the", "war", "the", "talks"], "the")
+    [0, 2]
+    """
+    out: list[int] = []
+    at = -1
+    while True:
+        try:
+            at = items.index(value, at + 1)
+        except ValueError:
+            return out
+        out.append(at)
 
 
 def _active(entry: RegistryEntry, published: dt.date) -> bool:
@@ -235,8 +253,8 @@ def acronym_links(doc: Doc, tokens: Mapping[int, str]) -> tuple[list[Link], list
     undefined: list[tuple[int, int, str]] = []
     defined: dict[str, str] = {}
     text = words(doc).text
-    for i in range(1, len(text) - 1):
-        if text[i - 1] != "(" or text[i + 1] != ")" or not _acronym(text[i]):
+    for i in [at + 1 for at in _positions(text, "(")]:  # after an opening bracket
+        if i + 1 >= len(text) or text[i + 1] != ")" or not _acronym(text[i]):
             continue
         before = i - 2
         if before < 0 or text[i] in defined:

@@ -16,6 +16,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from .doctext import words
 from .errors import PatternError
 from .lexicon import Lexicon
 from .matching import GatedMatcher
@@ -24,6 +25,7 @@ from .resources import Resources
 _LEADING = re.compile(r"^(?:the|those|these|some|about|nearly|almost|around|a|an)\s+", re.I)
 _MAX_TOKENS = 8
 _CONNECTIVES = frozenset({"and", "of", "for", "&", "the", "on"})
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,16 @@ class Discoverer:
         self.matcher = GatedMatcher(vocab)
         self.rows: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
+        #: rows whose name is part of the match: their matches need alignments (the other rows' are found faster)
+        self.partial: frozenset[str] = frozenset()
         for i, row in enumerate(resources.pattern_rows("discovery")):
             key = str(row.get("id") or f"discovery-{i}")
             if key in self.rows:
                 raise PatternError(f"{resources.root}/patterns/discovery.jsonl row {i + 1}: duplicate id {key!r}")
             try:
                 self.matcher.add(key, [lexicon.native(row["pattern"])])
+                if list(row.get("name", [0, len(row["pattern"])])) != [0, len(row["pattern"])]:
+                    self.partial |= {key}
             except (KeyError, ValueError) as exc:
                 raise PatternError(f"{resources.root}/patterns/discovery.jsonl row {i + 1}: {exc}") from exc
             self.rows[key] = row
@@ -69,31 +75,36 @@ class Discoverer:
         """Discovered names of ``doc``; ``known`` are the token spans of gazetteer entities."""
         covered: dict[int, tuple[int, int]] = {t: (s, e) for s, e in known for t in range(s, e)}
         known_set = set(known)
-        candidates = []
-        matches: Any = self.matcher(doc, with_alignments=True)
-        for match_id, start, end, align in matches:
+        bounds = []
+        lower = words(doc).lower
+        for match_id, start, end, *align in self.matcher(doc, with_alignments=self.partial):
             key = doc.vocab.strings[match_id]
             row = self.rows[key]
-            lo, hi = row.get("name", [0, len(row["pattern"])])
-            toks = [start + j for j, el in enumerate(align) if lo <= el < hi]
-            if not toks:
-                continue
-            s, e = toks[0], toks[-1] + 1
-            while s < e and doc[s].lower_ in {"the", "a", "an"}:
+            if not align:
+                s, e = start, end
+            else:
+                lo, hi = row.get("name", [0, len(row["pattern"])])
+                toks = [start + j for j, el in enumerate(align[0]) if lo <= el < hi]
+                if not toks:
+                    continue
+                s, e = toks[0], toks[-1] + 1
+            while s < e and lower[s] in _ARTICLES:
                 s += 1
-            while e > s and doc[e - 1].lower_ in _CONNECTIVES:
+            while e > s and lower[e - 1] in _CONNECTIVES:
                 e -= 1
-            found = self._accept(doc, row, key, (s, e), doc[start:end], covered, known_set)
-            if found is not None:
-                candidates.append(found)
-        # longest first, then the earlier row, then the earlier position
-        candidates.sort(key=lambda d: (-(d.end - d.start), self.order[d.row], d.start))
+            bounds.append((s, e, key, start, end))
+        # longest first, then the earlier row, then the earlier position; a name overlapping one already
+        # taken is dropped whether or not it passes its row's checks, so those are only run on the others
+        bounds.sort(key=lambda b: (-(b[1] - b[0]), self.order[b[2]], b[0]))
         taken: set[int] = set()
         out = []
-        for cand in candidates:
-            if taken.isdisjoint(range(cand.start, cand.end)):
-                out.append(cand)
-                taken.update(range(cand.start, cand.end))
+        for s, e, key, start, end in bounds:
+            if not taken.isdisjoint(range(s, e)):
+                continue
+            found = self._accept(doc, self.rows[key], key, (s, e), doc[start:end], covered, known_set)
+            if found is not None:
+                out.append(found)
+                taken.update(range(s, e))
         return sorted(out, key=lambda d: (d.start, d.end))
 
     def _accept(self, doc: Doc, row: dict[str, Any], key: str, bounds: tuple[int, int], match: Any,

@@ -8,15 +8,17 @@ several times cheaper, and the lists are kept in ``doc.user_data`` for the next 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from spacy.attrs import LOWER, ORTH
+import numpy
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-__all__ = ["Words", "sentence_starts", "words"]
+__all__ = ["Words", "sentence_edges", "sentence_starts", "store_sentence_edges", "words"]
 
 _KEY = "kg_words"
+_EDGES_KEY = "kg_sentence_edges"
 #: hash -> string, for the strings of tokens seen (bounded: cleared when it grows past the limit)
 _STRINGS: dict[int, str] = {}
 _MAX_STRINGS = 500_000
@@ -66,3 +68,42 @@ def sentence_starts(flags: Sequence[int]) -> list[int]:
     [0, 3, 5]
     """
     return [i for i, v in enumerate(flags) if v == 1 or i == 0] + [len(flags)]
+
+
+def sentence_edges(doc: Doc, flags: Any = None) -> list[tuple[int, int]]:
+    """For each sentence of ``doc`` with a token other than whitespace, the first and the last such token.
+
+    The sentence segmenter leaves them on the Doc (see :func:`store_sentence_edges`); they are used while the
+    Doc's ``SENT_START`` column (``flags``, read from the Doc if not given) is the one they were worked out
+    from, and worked out again otherwise.
+    """
+    if flags is None:
+        flags = doc.to_array(SENT_START)
+    raw = numpy.ascontiguousarray(flags, dtype="uint64").tobytes()
+    cached: tuple[bytes, list[tuple[int, int]]] | None = doc.user_data.get(_EDGES_KEY)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    return store_sentence_edges(doc, raw, sentence_starts(flags.tolist()), doc.to_array(IS_SPACE).tolist())
+
+
+def store_sentence_edges(doc: Doc, flags: bytes, starts: list[int], space: Sequence[int]) -> list[tuple[int, int]]:
+    """Work out :func:`sentence_edges` and keep them on ``doc``.
+
+    Args:
+        doc: The Doc.
+        flags: Its ``SENT_START`` column (``to_array``'s bytes), to tell whether they still hold.
+        starts: Its sentence starts, as :func:`sentence_starts` gives them.
+        space: Per token, whether it is whitespace (``IS_SPACE``).
+    """
+    edges = []
+    for first, end in zip(starts, starts[1:], strict=False):
+        while first < end and space[first]:
+            first += 1
+        if first == end:
+            continue
+        last = end - 1
+        while space[last]:
+            last -= 1
+        edges.append((first, last))
+    doc.user_data[_EDGES_KEY] = (flags, edges)
+    return edges

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import LEMMA
 from spacy.errors import Errors
 from spacy.lang.en import English
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.tokens import Doc
+
+from .doctext import words
 
 __all__ = ["ArrayLemmatizer", "FACTORY"]
 
@@ -32,7 +34,7 @@ class ArrayLemmatizer(EnglishLemmatizer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._lemmas: dict[int, int] = {}  # orth -> lemma, both as hashes in the vocab's strings
+        self._lemmas: dict[str, int] = {}  # text -> lemma, as a hash in the vocab's strings
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the lookup lemma of every token that has none (or of all, with ``overwrite``)."""
@@ -45,17 +47,19 @@ class ArrayLemmatizer(EnglishLemmatizer):
         known = self._lemmas
         if len(known) > _MAX_REMEMBERED:
             known.clear()
-        lemmas = []
-        for orth, lemma in doc.to_array([ORTH, LEMMA]).tolist():
-            if lemma and not self.overwrite:
-                lemmas.append(lemma)
-                continue
-            found = known.get(orth)
-            if found is None:
-                text = strings[orth]
-                found = known[orth] = strings.add(table.get(text, text))
-            lemmas.append(found)
-        column: Any = numpy.array(lemmas, dtype="uint64").reshape(-1, 1)
+        lemmas: Any = doc.to_array(LEMMA)
+        texts = words(doc).text  # shared with the other stages, so no ORTH column to read here
+        todo: Any = slice(None)  # the tokens to lemmatise: all, or those that have no lemma yet
+        if not self.overwrite and lemmas.any():
+            todo = numpy.flatnonzero(lemmas == 0)
+            texts = [texts[i] for i in todo.tolist()]
+        found = list(map(known.get, texts))
+        if None in found:  # words not seen before
+            for i, text in enumerate(texts):
+                if found[i] is None:
+                    found[i] = known[text] = strings.add(table.get(text, text))
+        lemmas[todo] = numpy.array(found, dtype="uint64")
+        column: Any = numpy.ascontiguousarray(lemmas).reshape(-1, 1)
         doc.from_array([LEMMA], column)
         return doc
 

@@ -17,11 +17,13 @@ attributes, so the word lists live once, as data:
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import ENT_TYPE, IDX, LEMMA, NORM, ORTH
+from spacy.attrs import ENT_TYPE, IDX, LEMMA, NORM
 from spacy.lexeme import Lexeme
 from spacy.lookups import load_lookups
 from spacy.strings import hash_string  # type: ignore[attr-defined]
@@ -42,8 +44,10 @@ _JOINERS = frozenset({"-", "'s", "’s", "&"})
 #: Words whose classes a Lexicon remembers at most (then it starts again).
 _MAX_REMEMBERED = 500_000
 #: A word's classes: (kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
-#: inside a known entity)
-_Word = tuple[str, str, bool, bool, int, int]
+#: inside a known entity, whether it has a class at all (title, head or capitalised), whether it is a joiner)
+_Word = tuple[str, str, bool, bool, int, int, bool, bool]
+_IN_ENTITY = operator.itemgetter(5)
+_MARKED = operator.itemgetter(6)
 _ROMAN = frozenset({"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"})
 
 
@@ -52,9 +56,10 @@ def _code(title: str, head: str, cap: bool, name: bool) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _hash(code: str) -> int:
-    """The string-store key of a native code (the same in every vocabulary)."""
-    return int(hash_string(code))
+def _hash(title: str, head: str, cap: bool, name: bool) -> int:
+    """The string-store key of the native code of ``(kg_title, kg_head, kg_cap, kg_name)`` (the same in every
+    vocabulary)."""
+    return int(hash_string(_code(title, head, cap, name)))
 
 
 def _simple(cond: object) -> bool:
@@ -81,9 +86,10 @@ class Lexicon:
     calendar: frozenset[str] = frozenset()
     #: lower-cased common English words (spaCy's English lemma table), never a name on their own
     common_words: frozenset[str] = frozenset()
-    #: (orth, lemma) -> the word's classes, worked out once (see :meth:`annotate`)
-    _words: dict[tuple[int, int], _Word] = field(default_factory=dict, repr=False,
-                                                                                  compare=False)
+    #: (text, lemma) -> the word's classes, worked out once (see :meth:`annotate`)
+    _words: dict[tuple[str, int], _Word] = field(default_factory=dict, repr=False, compare=False)
+    #: text -> the classes of a word whose lemma does not change them (most words)
+    _by_text: dict[str, _Word] = field(default_factory=dict, repr=False, compare=False)
     #: the string stores that hold every native code's text
     _vocabs: list[Any] = field(default_factory=list, repr=False, compare=False)
 
@@ -105,31 +111,31 @@ class Lexicon:
                 strings.add(_code(*combination))
             self._vocabs.append(strings)
         data: dict[Any, Any] = doc.user_data
-        texts = words(doc).text
-        orths, lemmas, ents, idxs = doc.to_array([ORTH, LEMMA, ENT_TYPE, IDX]).T.tolist()
-        known = self._words
-        if len(known) > _MAX_REMEMBERED:
-            known.clear()
-        found = list(map(known.get, zip(orths, lemmas, strict=True)))
-        for i in [i for i, word in enumerate(found) if word is None]:  # new words (one may come twice)
-            word = known.get((orths[i], lemmas[i]))
-            if word is None:
-                word = known[(orths[i], lemmas[i])] = self._classes(doc.vocab[orths[i]], strings[lemmas[i]])
-            found[i] = word
+        texts = words(doc).text  # shared with the other stages: no ORTH column to read
+        array: Any = doc.to_array([LEMMA, ENT_TYPE, IDX])
+        if len(self._words) > _MAX_REMEMBERED:
+            self._words.clear()
+            self._by_text.clear()
+        found = list(map(self._by_text.get, texts))
+        if None in found:  # new words, and words whose lemma counts
+            lemmas = array[:, 0]
+            for i in [i for i, word in enumerate(found) if word is None]:
+                found[i] = self._word(doc, texts[i], int(lemmas[i]))
         classes = cast(list[_Word], found)
-        norms = [word[5] for word in classes]  # a plain word (most are): only its code
+        ents, idxs = array[:, 1].tolist(), array[:, 2].tolist()
+        norms = list(map(_IN_ENTITY, classes))  # a plain word (most are): only its code
         last, last_cap = -2, False  # the last word that is not plain, and its kg_cap
-        for i in [i for i, word in enumerate(classes) if word[0] or word[1] or word[2]]:
-            title, head, cap, name_word, free, in_entity = classes[i]
+        for i in list(itertools.compress(range(n), map(_MARKED, classes))):
+            title, head, cap, name_word, free, in_entity, _, joiner = classes[i]
             idx = idxs[i]
             if title:
                 data[("._.", "kg_title", idx, None)] = title
             if head:
                 data[("._.", "kg_head", idx, None)] = head
-            if cap and 0 < i < n - 1 and texts[i] in _JOINERS:  # inside a name: "Track-II", "People's Republic"
+            if joiner and 0 < i < n - 1:  # inside a name: "Track-II", "People's Republic"
                 tight = not doc[i - 1].whitespace_ and (texts[i] != "-" or not doc[i].whitespace_)
                 cap = tight and last == i - 1 and last_cap and classes[i + 1][2]
-                free = in_entity = _hash(_code(title, head, cap, False))
+                free = in_entity = _hash(title, head, cap, False)
             last, last_cap = i, cap
             if name_word and not ents[i]:
                 data[("._.", "kg_name", idx, None)] = True
@@ -142,19 +148,36 @@ class Lexicon:
         doc.from_array([NORM], column)
         return doc
 
+    def _word(self, doc: Doc, text: str, lemma: int) -> _Word:
+        """The classes of the word ``text`` with lemma ``lemma`` (a hash; remembered, by the text alone
+        if the lemma does not change them)."""
+        word = self._words.get((text, lemma))
+        if word is None:
+            lex = doc.vocab[text]
+            word = self._words[(text, lemma)] = self._classes(lex, doc.vocab.strings[lemma])
+            if not self._lemma_counts(lex.lower_):
+                self._by_text[text] = word
+        return word
+
+    def _lemma_counts(self, low: str) -> bool:
+        """Whether the lemma of a word (lower-cased ``low``) can change its classes: plurals take their
+        singular's head class ("ministries")."""
+        return not self.heads.get(low) and low.endswith("s")
+
     def _classes(self, lex: Lexeme, lemma: str) -> _Word:
         """``(kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
-        inside a known entity)`` of one word."""
+        inside a known entity, has a class, is a joiner)`` of one word."""
         text, low = lex.orth_, lex.lower_
         title = self.titles.get(low, "")
         # plurals take their singular's class ("ministries"); other inflections ("protested") do not
         head = self.heads.get(low, "")
-        if not head and low.endswith("s"):
+        if self._lemma_counts(low):
             lemma = lemma.lower()
             head = self.heads.get(lemma, "") if lemma != low else ""
-        cap = self._capitalised(lex)
+        cap = self._capitalised(lex, text, low)
         name = bool(cap and not title and not head and text not in _JOINERS and lex.is_alpha)
-        return title, head, cap, name, _hash(_code(title, head, cap, name)), _hash(_code(title, head, cap, False))
+        codes = _hash(title, head, cap, name), _hash(title, head, cap, False)
+        return title, head, cap, name, *codes, bool(title or head or cap), text in _JOINERS
 
     @functools.cached_property
     def combinations(self) -> tuple[tuple[str, str, bool, bool], ...]:
@@ -192,11 +215,11 @@ class Lexicon:
             out.append(new)
         return out
 
-    def _capitalised(self, lex: Lexeme) -> bool:
-        text = lex.orth_
+    def _capitalised(self, lex: Lexeme, text: str, low: str) -> bool:
+        """Whether the word ``lex`` (``text``, lower-cased ``low``) can be part of a proper name."""
         if text in _JOINERS:
             return True  # decided in a second pass, from its neighbours
-        if lex.lower_ in self.calendar or (lex.is_stop and not lex.is_upper):
+        if low in self.calendar or (lex.is_stop and not lex.is_upper):
             return False
         if text in _ROMAN:
             return True

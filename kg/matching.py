@@ -26,15 +26,14 @@ filter is applied as the Matcher applies it (alignments of ``?`` patterns are le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-from spacy.attrs import ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .doctext import sentence_starts
 
@@ -43,7 +42,12 @@ __all__ = ["GatedMatcher", "anchor_of"]
 #: Pattern keys whose value can anchor a pattern, with the Doc array attribute holding it.
 _ANCHOR_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM, "ENT_TYPE": ENT_TYPE}
 #: Pattern keys whose string values can be tested on the Doc's token arrays (as the Matcher tests them).
-_STRING_ATTRS = {**_ANCHOR_ATTRS, "SHAPE": IDS["SHAPE"], "PREFIX": IDS["PREFIX"], "SUFFIX": IDS["SUFFIX"]}
+_STRING_ATTRS = {**_ANCHOR_ATTRS, "SHAPE": IDS["SHAPE"], "PREFIX": IDS["PREFIX"], "SUFFIX": IDS["SUFFIX"],
+                 "ENT_IOB": ENT_IOB}
+#: IOB tags by the integer a Doc stores for them.
+_IOB = tuple(Token.iob_strings())
+#: Pattern keys for "the token starts a sentence".
+_SENT_START_KEYS = frozenset({"IS_SENT_START", "SENT_START"})
 #: Boolean lexeme flags, also in the token arrays.
 _FLAG_ATTRS = {name: IDS[name] for name in ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_PUNCT", "IS_SPACE",
                                             "IS_TITLE", "IS_UPPER", "LIKE_URL", "LIKE_NUM", "LIKE_EMAIL", "IS_STOP",
@@ -53,6 +57,8 @@ _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
 #: Where the sentence bounds of a Doc are kept for the matchers of the later stages.
 _SENTENCES = "kg_sentence_bounds"
+#: Where the anchor columns of a Doc are kept for the next matcher.
+_COLUMNS = "kg_anchor_columns"
 #: Distinct token values whose answer one side remembers at most (then it starts again).
 _MAX_REMEMBERED = 200_000
 #: One test of a token: (array attribute, accepted values, negated).
@@ -135,26 +141,100 @@ def anchor_of(pattern: Sequence[dict[str, Any]]) -> tuple[str, tuple[str, ...], 
     return (key, values, *_reach(pattern, i))
 
 
+def _value_id(attr: int, value: str, strings: Any) -> int:
+    """The integer the Matcher compares a token's ``attr`` with for the pattern string ``value`` (an IOB tag
+    names its index, as in spaCy's ``_get_attr_values``)."""
+    if attr == ENT_IOB and value in _IOB:
+        return _IOB.index(value)
+    return int(strings.add(value))
+
+
+def _test(key: str, spec: object, strings: Any) -> _Test | None:
+    """The array test of one ``key: spec`` of a pattern element, or None when the arrays cannot decide it."""
+    if key in _FLAG_ATTRS and isinstance(spec, bool):
+        return _FLAG_ATTRS[key], frozenset({int(spec)}), False
+    if key in _SENT_START_KEYS and isinstance(spec, bool):  # the Matcher reads a start as 1, anything else as 0
+        return SENT_START, frozenset({1}), not spec
+    if key not in _STRING_ATTRS:
+        return None
+    negated = isinstance(spec, dict) and set(spec) == {"NOT_IN"}
+    values = _values({"IN": spec["NOT_IN"]} if negated else spec)  # type: ignore[index]
+    if values is None:
+        return None
+    attr = _STRING_ATTRS[key]
+    return attr, frozenset(_value_id(attr, v, strings) for v in values), negated
+
+
 def _element(tok: dict[str, Any], strings: Any) -> _Element | None:
     """The array tests of one pattern element, or None when they cannot say which tokens it takes (a
     negated element, a custom attribute, a regular expression, ...): then any token may be taken."""
     if tok.get("OP") == "!":
         return None
-    tests: list[_Test] = []
-    for key, spec in tok.items():
-        if key == "OP":
+    tests = [_test(key, spec, strings) for key, spec in tok.items() if key != "OP"]
+    return None if None in tests else tuple(t for t in tests if t is not None)
+
+
+def _some_tests(tok: dict[str, Any], strings: Any) -> _Element:
+    """The tests of an element that the arrays can decide (every token it takes passes them)."""
+    if tok.get("OP") == "!":
+        return ()
+    return tuple(t for key, spec in tok.items() if key != "OP" and (t := _test(key, spec, strings)) is not None)
+
+
+def _min_width(op: object) -> int:
+    """How many tokens one pattern element consumes at least."""
+    if op in (None, "1", "+", "!"):
+        return 1
+    if isinstance(op, str) and op.startswith("{") and op.endswith("}"):
+        low = op[1:-1].split(",")[0].strip()
+        return int(low) if low else 0
+    return 0
+
+
+#: A necessary condition on the neighbourhood of an anchor: one of the tokens at offsets ``[lo, hi]`` from it
+#: passes all of ``tests``.
+_Check = tuple[int, int, _Element]
+#: Widest offset range a check scans.
+_MAX_CHECK_SPAN = 6
+
+
+def _checks(pattern: Sequence[dict[str, Any]], anchor: int, test: _Test, strings: Any) -> tuple[_Check, ...]:
+    """What every match must hold near its anchor element ``anchor`` (whose test ``test`` the anchor look-up
+    has passed): the anchor's other tests, and for each mandatory element at a bounded distance, its tests
+    on the first token it can take (seen from the anchor). An anchor that repeats (``+``) gives none."""
+    if pattern[anchor].get("OP") == "+":
+        return ()
+    checks: list[_Check] = []
+    own = tuple(t for t in _some_tests(pattern[anchor], strings) if t != test)
+    if own:
+        checks.append((0, 0, own))
+    for j, tok in enumerate(pattern):
+        if j == anchor or tok.get("OP") not in _ONCE:
             continue
-        if key in _FLAG_ATTRS and isinstance(spec, bool):
-            tests.append((_FLAG_ATTRS[key], frozenset({int(spec)}), False))
+        between = pattern[j + 1:anchor] if j < anchor else pattern[anchor + 1:j]
+        widths = [_max_width(t.get("OP")) for t in between]
+        if None in widths:
             continue
-        if key not in _STRING_ATTRS:
-            return None
-        negated = isinstance(spec, dict) and set(spec) == {"NOT_IN"}
-        values = _values({"IN": spec["NOT_IN"]} if negated else spec)
-        if values is None:
-            return None
-        tests.append((_STRING_ATTRS[key], frozenset(strings.add(v) for v in values), negated))
-    return tuple(tests)
+        near = 1 + sum(_min_width(t.get("OP")) for t in between)
+        far = 1 + sum(w or 0 for w in widths)
+        tests = _some_tests(tok, strings)
+        if tests and far - near < _MAX_CHECK_SPAN:
+            checks.append((-far, -near, tests) if j < anchor else (near, far, tests))
+    return tuple(checks)
+
+
+def _passes(p: int, checks: tuple[_Check, ...], values: dict[int, list[int]], n: int) -> bool:
+    """Do the tokens around position ``p`` meet every check (``values``: the Doc's columns)?"""
+    for lo, hi, tests in checks:
+        for q in range(max(0, p + lo), min(n, p + hi + 1)):
+            for attr, accepted, negated in tests:
+                if (values[attr][q] in accepted) == negated:
+                    break
+            else:
+                break  # token q passes every test
+        else:
+            return False
+    return True
 
 
 #: One way a pattern of fixed-width elements can lie: the anchor's offset from the match start, the match
@@ -164,10 +244,32 @@ _Variant = tuple[int, int, tuple[tuple[int, int, frozenset[int], bool], ...]]
 _MAX_OPTIONAL = 4
 
 
-def _read(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
-    """The columns ``attrs`` of ``doc``."""
-    array = doc.to_array(list[int | str](attrs))
-    return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
+def _anchor_columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
+    """The columns ``attrs`` of ``doc`` as lists; kept on the Doc for the next matcher, which reads them again
+    only as one array to see that they hold the same values."""
+    array = doc.to_array(list[int | str](attrs)).reshape(len(doc), -1)
+    store: dict[int, tuple[bytes, list[int]]] = doc.user_data.setdefault(_COLUMNS, {})
+    out = {}
+    for j, attr in enumerate(attrs):
+        raw = array[:, j].tobytes()
+        cached = store.get(attr)
+        if cached is None or cached[0] != raw:
+            cached = store[attr] = (raw, array[:, j].tolist())
+        out[attr] = cached[1]
+    return out
+
+
+class _Columns(dict[int, list[int]]):
+    """Columns of a Doc's token arrays by attribute id: ``given`` ones, any other read when first asked for."""
+
+    def __init__(self, doc: Doc, given: dict[int, list[int]]) -> None:
+        super().__init__(given)
+        self.doc = doc
+
+    def __missing__(self, attr: int) -> list[int]:
+        column: list[int] = self.doc.to_array(attr).tolist()
+        self[attr] = column
+        return column
 
 
 def _variants(pattern: Sequence[dict[str, Any]], anchor: int, test: _Test,
@@ -219,7 +321,6 @@ class _Direct:
     greedy: str | None
     #: a variable-width pattern: alignments are left to the Matcher
     optional: bool
-    attrs: frozenset[int]
 
     def __call__(self, positions: Iterable[int], values: dict[int, list[int]], n: int, alignments: bool,
                  out: list[Any]) -> None:
@@ -262,6 +363,8 @@ class _Gate:
     right: int | None = None
     #: the key's matches worked out from the token arrays, without the Matcher (None: run the Matcher)
     direct: _Direct | None = None
+    #: what the tokens around an anchor must hold for a match to hold it (positions failing one are skipped)
+    checks: tuple[_Check, ...] = ()
 
     @property
     def bounded(self) -> bool:
@@ -282,9 +385,8 @@ class _Sides:
 
     def __init__(self) -> None:
         self.sides: list[tuple[_Element, ...]] = []
-        #: every attribute some side tests: the columns of the rows :meth:`takes` reads
-        self.attrs: list[int] = []
-        self._columns: list[tuple[int, ...]] = []
+        #: per side: the attributes it tests, in the order of the value tuples :meth:`takes` is given
+        self.attrs: list[tuple[int, ...]] = []
         self._known: list[dict[tuple[int, ...], bool]] = []
 
     def add(self, side: tuple[_Element, ...]) -> int:
@@ -292,42 +394,40 @@ class _Sides:
         if side in self.sides:
             return self.sides.index(side)
         self.sides.append(side)
-        self.attrs = sorted({attr for element in side for attr, _, _ in element} | set(self.attrs))
-        self._columns = [tuple(sorted({self.attrs.index(attr) for element in each for attr, _, _ in element}))
-                         for each in self.sides]
-        self._known = [{} for _ in self.sides]
+        self.attrs.append(tuple(sorted({attr for element in side for attr, _, _ in element})))
+        self._known.append({})
         return len(self.sides) - 1
 
-    def array(self, doc: Doc) -> Any:
-        """Per token of ``doc`` (a row): the values of :attr:`attrs`."""
-        if not self.attrs:
-            return np.zeros((len(doc), 0), dtype=np.uint64)
-        return doc.to_array(list[int | str](self.attrs)).reshape(len(doc), -1)
-
-    def takes(self, side: int, row: list[int]) -> bool:
-        """Does a token (its row of :meth:`array`) satisfy one of the side's elements?"""
-        columns = self._columns[side]
-        key = tuple(row[c] for c in columns)
+    def takes(self, side: int, values: tuple[int, ...]) -> bool:
+        """Does a token whose values of the side's :attr:`attrs` are ``values`` satisfy one of its elements?"""
         known = self._known[side]
-        found = known.get(key)
+        found = known.get(values)
         if found is None:
             if len(known) > _MAX_REMEMBERED:
                 known.clear()
-            value = {self.attrs[c]: v for c, v in zip(columns, key, strict=True)}
-            found = known[key] = any(all((value[attr] in accepted) != negated for attr, accepted, negated in element)
-                                     for element in self.sides[side])
+            value = dict(zip(self.attrs[side], values, strict=True))
+            found = known[values] = any(all((value[attr] in accepted) != negated
+                                            for attr, accepted, negated in element) for element in self.sides[side])
         return found
 
 
 class _Windows:
-    """Where the gates' matches can lie in one Doc: sentences and the tokens each side can take."""
+    """Where the gates' matches can lie in one Doc: sentences and the tokens each side can take.
 
-    def __init__(self, doc: Doc, sides: _Sides) -> None:
+    Each token is tested once per side, and a walk that reaches the anchor of an earlier walk on the
+    same side goes on where that one ended.
+    """
+
+    def __init__(self, doc: Doc, sides: _Sides, columns: dict[int, list[int]]) -> None:
         self.doc = doc
         self.n = len(doc)
         self._sides = sides
-        self._array: Any = None
-        self._rows: dict[int, list[int]] = {}
+        self._columns = columns
+        #: side -> per token: 1 taken, 0 not, -1 not yet known
+        self._taken: dict[int, list[int]] = {}
+        #: side -> anchor -> where its walk to the left (to the right) ended
+        self._lefts: dict[int, dict[int, int]] = {}
+        self._rights: dict[int, dict[int, int]] = {}
 
     def sentences(self) -> tuple[list[int], list[int]]:
         """For every token: where its sentence starts, and where it ends (exclusive); kept on the Doc for the
@@ -346,20 +446,51 @@ class _Windows:
         self.doc.user_data[_SENTENCES] = (raw, (first, last))
         return first, last
 
-    def _row(self, i: int) -> list[int]:
-        """The values of the sides' attributes for token ``i`` (read once per Doc, converted when needed)."""
-        row = self._rows.get(i)
-        if row is None:
-            if self._array is None:
-                self._array = self._sides.array(self.doc)
-            row = self._rows[i] = self._array[i].tolist()
-        return row
+    def _takes(self, side: int, i: int) -> int:
+        """Does token ``i`` satisfy one of the side's elements (1) or not (0)?"""
+        taken = self._taken.get(side)
+        if taken is None:
+            taken = self._taken[side] = [-1] * self.n
+        found = taken[i]
+        if found < 0:
+            columns = self._columns
+            found = taken[i] = int(self._sides.takes(side, tuple(columns[a][i] for a in self._sides.attrs[side])))
+        return found
+
+    def _left(self, side: int, p: int, lo: int) -> int:
+        """Where a walk left from the anchor ``p`` over the tokens the side takes ends (not before ``lo``)."""
+        ends = self._lefts.setdefault(side, {})
+        start = p
+        while start > lo:
+            known = ends.get(start)
+            if known is not None:
+                start = known
+                break
+            if not self._takes(side, start - 1):
+                break
+            start -= 1
+        ends[p] = start
+        return start
+
+    def _right(self, side: int, p: int, hi: int) -> int:
+        """Where a walk right from the anchor ``p`` over the tokens the side takes ends (not after ``hi``)."""
+        ends = self._rights.setdefault(side, {})
+        end = p + 1
+        while end < hi:
+            known = ends.get(end - 1)
+            if known is not None:
+                end = known
+                break
+            if not self._takes(side, end):
+                break
+            end += 1
+        ends[p] = end
+        return end
 
     def __call__(self, gate: _Gate, positions: Iterable[int]) -> list[tuple[int, int]]:
         """The tokens a match of ``gate`` holding an anchor at one of ``positions`` can take, inside the
         anchor's sentence."""
         first, last = self.sentences()
-        takes, row = self._sides.takes, self._row
         out = []
         for p in positions:
             lo, hi = first[p], last[p]
@@ -368,17 +499,13 @@ class _Windows:
             elif gate.left is None:
                 start = lo
             else:
-                start = p
-                while start > lo and takes(gate.left, row(start - 1)):
-                    start -= 1
+                start = self._left(gate.left, p, lo)
             if gate.after >= 0:
                 end = min(hi, p + gate.after + 1)
             elif gate.right is None:
                 end = hi
             else:
-                end = p + 1
-                while end < hi and takes(gate.right, row(end)):
-                    end += 1
+                end = self._right(gate.right, p, hi)
             out.append((start, end))
         return out
 
@@ -406,9 +533,8 @@ class GatedMatcher:
         self._sides = _Sides()
         #: Doc attribute id -> value hash -> (key, anchor candidate) pairs anchored on that value
         self._index: dict[int, dict[int, list[tuple[str, int]]]] = {}
-        #: the Doc columns the anchors are looked up in, and those only direct tests read (read when one runs)
+        #: the Doc columns the anchors are looked up in (those only tests read are read when one runs)
         self._attrs: list[int] = []
-        self._tested: list[int] = []
         self._order: dict[int, int] = {}
 
     def __len__(self) -> int:
@@ -452,7 +578,6 @@ class GatedMatcher:
             for _, _, attr, values in candidate:
                 for value in values:
                     self._attrs = sorted(set(self._attrs) | {_ANCHOR_ATTRS[attr]})
-                    self._tested = sorted(set(self._tested) - set(self._attrs))
                     entries = self._index.setdefault(_ANCHOR_ATTRS[attr], {}).setdefault(
                         self.vocab.strings.add(value), [])
                     if (key, number) not in entries:
@@ -474,15 +599,15 @@ class GatedMatcher:
 
     def _direct(self, key: str, gate: _Gate, candidate: tuple[list[dict[str, Any]], int, str, tuple[str, ...]],
                 greedy: str | None) -> _Gate:
-        """``gate`` with the direct test of its one pattern, when the token arrays can decide it."""
+        """``gate`` with the checks of its anchor's neighbourhood, and the direct test of its one pattern when
+        the token arrays can decide it."""
         pattern, i, attr, values = candidate
         test = (_ANCHOR_ATTRS[attr], frozenset(self.vocab.strings.add(v) for v in values), False)
+        gate = replace(gate, checks=_checks(pattern, i, test, self.vocab.strings))
         variants = _variants(pattern, i, test, self.vocab.strings)
         if variants is None:
             return gate
-        attrs = frozenset(a for _, _, tests in variants for _, a, _, _ in tests)
-        self._tested = sorted((set(self._tested) | attrs) - set(self._attrs))
-        direct = _Direct(self.vocab.strings.add(key), variants, greedy, len(variants) > 1, attrs)
+        direct = _Direct(self.vocab.strings.add(key), variants, greedy, len(variants) > 1)
         return replace(gate, direct=direct)
 
     def _side(self, elements: Iterable[dict[str, Any]]) -> int | None:
@@ -521,42 +646,69 @@ class GatedMatcher:
         return merged
 
     @staticmethod
+    def _fewest(gates: list[_Gate], candidates: dict[int, list[int]], columns: dict[int, list[int]],
+                n: int, alignments: bool) -> tuple[int, list[int]]:
+        """The anchor candidate of a key with the fewest positions whose neighbours pass its checks, and those
+        positions (none: the key cannot match, for every candidate is mandatory). A gate decided on the token
+        arrays tests the neighbours itself: its checks only serve when the Matcher runs instead."""
+        best: tuple[int, list[int]] | None = None
+        for number in sorted(candidates, key=lambda c: (len(candidates[c]), c)):
+            positions = candidates[number]
+            if best is not None and len(positions) >= len(best[1]):
+                break
+            gate = gates[number]
+            checks = gate.checks if gate.direct is None or (alignments and gate.direct.optional) else ()
+            if checks:
+                positions = [p for p in positions if _passes(p, checks, columns, n)]
+            if best is None or len(positions) < len(best[1]):
+                best = (number, positions)
+            if not positions:
+                break
+        assert best is not None
+        return best
+
+    @staticmethod
     def _run(matcher: Matcher, doc: Doc, windows: list[tuple[int, int]], alignments: bool, out: list[Any]) -> None:
         for lo, hi in windows:
             span = doc if (lo, hi) == (0, len(doc)) else Span(doc, lo, hi)
             for m in matcher(span, with_alignments=alignments):
                 out.append((m[0], m[1] + lo, m[2] + lo, *m[3:]))
 
-    def __call__(self, doc: Doc, with_alignments: bool = False) -> list[Any]:
+    def __call__(self, doc: Doc, with_alignments: bool | Collection[str] = False) -> list[Any]:
         """The matches of every pattern in ``doc`` as ``(key, start, end)`` (``+ alignments``), sorted
-        by start, end and the order the keys were added."""
+        by start, end and the order the keys were added.
+
+        ``with_alignments`` may name the keys whose matches need alignments: the matches of the others
+        are then triples (except those of keys without an anchor, which run together with alignments).
+        """
         found: list[Any] = []
         n = len(doc)
         if not n:
             return found
         if len(self.ungated):
-            self._run(self.ungated, doc, [(0, n)], with_alignments, found)
+            self._run(self.ungated, doc, [(0, n)], bool(with_alignments), found)
         if not self._attrs:
             return self._sorted(found)
-        columns = _read(doc, self._attrs)
+        columns = _Columns(doc, _anchor_columns(doc, self._attrs))
         where: _Windows | None = None
         for key, candidates in self._hits(columns).items():
             gates = self._gates[key]
             if len(candidates) < len(gates):
                 continue  # a mandatory word of the pattern is not in the Doc
-            number = min(candidates, key=lambda c: (len(candidates[c]), c))
-            gate, positions = gates[number], candidates[number]
-            if gate.direct is not None and not (with_alignments and gate.direct.optional):
-                if self._tested and self._tested[0] not in columns:
-                    columns.update(_read(doc, self._tested))
-                gate.direct(positions, columns, n, with_alignments, found)
+            aligned = with_alignments if isinstance(with_alignments, bool) else key in with_alignments
+            number, positions = self._fewest(gates, candidates, columns, n, aligned)
+            if not positions:
+                continue  # no place where the pattern's neighbours are right
+            gate = gates[number]
+            if gate.direct is not None and not (aligned and gate.direct.optional):
+                gate.direct(positions, columns, n, aligned, found)
                 continue
             if gate.bounded:
                 windows = self._merge((max(0, p - gate.before), min(n, p + gate.after + 1)) for p in set(positions))
             else:
-                where = where or _Windows(doc, self._sides)
+                where = where or _Windows(doc, self._sides, columns)
                 windows = self._merge(where(gate, set(positions)))
-            self._run(gate.matcher, doc, windows, with_alignments, found)
+            self._run(gate.matcher, doc, windows, aligned, found)
         return self._sorted(found)
 
     def _sorted(self, found: list[Any]) -> list[Any]:

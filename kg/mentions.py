@@ -10,20 +10,23 @@ and surnames that refer to an entity already found (kg/coref.py).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from spacy.attrs import IDX, IS_SPACE, SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from .coref import Coreferencer, Link, acronym_links, pronoun_links
 from .discovery import Discovered, Discoverer
-from .doctext import sentence_starts, words
+from .doctext import sentence_edges, words
 from .entities import metadata_entities
 from .errors import PatternError
 from .iris import entity_id
@@ -70,6 +73,7 @@ class MentionFinder:
         self.locative = _matcher(resources, vocab, "locative")
         self.discoverer = Discoverer(resources, vocab, self.lexicon)
         self.coref = Coreferencer(resources.registry, vocab, self.lexicon)
+        self._entities: dict[str, tuple[RegistryEntry, Entity]] = {}
         self.labels: dict[tuple[str, str], str] = {}
         for (eid, text), kind in sorted(resources.registry.surfaces.items()):
             if kind in {"Name", "Abbreviation"}:
@@ -82,14 +86,15 @@ class MentionFinder:
         sentences = _sentences(doc, article)
         found: dict[tuple[int, int], tuple[str, str]] = {}
         entities: dict[str, Entity] = {}
-        outer = [(ent.start, ent.end) for ent in doc.ents if ent.id_]
-        discovered = self.discoverer(doc, outer)
+        ents = doc.ents  # made once: each read of ``doc.ents`` makes its Spans again
+        known = [ent for ent in ents if ent.id_]
+        discovered = self.discoverer(doc, [(ent.start, ent.end) for ent in known])
         in_names = {t for d in discovered for t in range(d.start, d.end)}
         # "Luhansk region": the city's name inside a region's name denotes the region, not the city
         in_regions = {t for d in discovered if d.cls == "Territory" for t in range(d.start, d.end)}
         locative = {t for _, s, e in self.locative(doc) for t in range(s, e)} | in_names
-        locative |= _coordinated_cities(doc, locative)
-        for span, nested in _gazetteer_spans(doc):
+        locative |= _coordinated_cities(doc, ents, locative)
+        for span, nested in _gazetteer_spans(doc, known):
             entry = self.registry.get(span.id_)
             if entry is None:
                 continue
@@ -104,7 +109,7 @@ class MentionFinder:
             if nested and not (kind == "Abbreviation" or (target.type == "Country" and kind in _NESTED_COUNTRY_KINDS)):
                 continue
             found[(span.start, span.end)] = (target.id, kind)
-            entities[target.id] = _registry_entity(target)
+            entities[target.id] = self._registry_entity(target)
         tokens = _token_owners(found)
         published = _published(article)
         present = Counter(eid for eid, _ in found.values())
@@ -137,14 +142,15 @@ class MentionFinder:
             if all(link.start <= s and e <= link.end for s, e in touched):
                 found[(link.start, link.end)] = (link.entity_id, link.kind)
                 if link.entity_id not in entities and (entry := self.registry.get(link.entity_id)):
-                    entities[link.entity_id] = _registry_entity(entry)
+                    entities[link.entity_id] = self._registry_entity(entry)
         mentions: dict[tuple[int, int, str], Mention] = {}
         spans = []
+        holder = _SentenceFinder(sentences)
         for (s, e), (eid, kind) in found.items():
             span = doc[s:e]
             if _skipped(article, span):
                 continue
-            mention = _mention(article, span, eid, kind, sentences)
+            mention = _mention(article, span, eid, kind, holder)
             mentions[(mention.begin, mention.end, eid)] = mention
             spans.append((s, e, eid, kind))
         used = {eid for _, _, eid, _ in spans}
@@ -155,21 +161,28 @@ class MentionFinder:
             token_spans=tuple(sorted(spans)),
         )
 
+    def _registry_entity(self, entry: RegistryEntry) -> Entity:
+        """The Entity of a gazetteer entry (made once per entry: its alternative names are sorted each time)."""
+        made = self._entities.get(entry.id)
+        if made is None or made[0] is not entry:
+            made = self._entities[entry.id] = (entry, _registry_entity(entry))
+        return made[1]
+
     def _discovered_entity(self, doc: Doc, d: Discovered, tokens: dict[int, str], present: Mapping[str, int],
                            published: dt.date | None, groups: dict[tuple[str, ...], Entity]) -> Entity:
         """The entity a discovered name denotes: a known one if the name resolves, else a new one."""
         known = self.labels.get((d.cls, d.name.lower()))
         if known is not None:
-            return _registry_entity(self.registry.entries[known])
+            return self._registry_entity(self.registry.entries[known])
         if d.cls == "Event":
             eid = self._known_event(doc, d, tokens, present, published)
             if eid is not None:
-                return _registry_entity(self.registry.entries[eid])
+                return self._registry_entity(self.registry.entries[eid])
         if d.group_key is not None and d.group_key in groups:
             return groups[d.group_key]
-        entity = Entity(id=entity_id(d.cls, d.name), name=d.name, cls=d.cls, discovered=True)
+        entity = Entity(id=_entity_id(d.cls, d.name), name=d.name, cls=d.cls, discovered=True)
         if entity.id in self.registry.entries:
-            entity = _registry_entity(self.registry.entries[entity.id])
+            entity = self._registry_entity(self.registry.entries[entity.id])
         if d.group_key is not None:
             groups[d.group_key] = entity
         return entity
@@ -202,19 +215,19 @@ class MentionFinder:
                        entities: dict[str, Entity]) -> None:
         """Acronyms defined in brackets: the long form becomes an entity if it is not one, then every use links."""
         tokens = _token_owners(found)
-        _, undefined = acronym_links(doc, tokens)
+        links, undefined = acronym_links(doc, tokens)
         for start, end, _acr in undefined:
             span = doc[start:end]
             heads = [t._.kg_head for t in span if t._.kg_head]
             cls = heads[-1] if heads else "Organization"
             name = span.text
-            entity = Entity(id=entity_id(cls, name), name=name, cls=cls, discovered=True)
+            entity = Entity(id=_entity_id(cls, name), name=name, cls=cls, discovered=True)
             if entity.id in self.registry.entries:
-                entity = _registry_entity(self.registry.entries[entity.id])
+                entity = self._registry_entity(self.registry.entries[entity.id])
             found[(start, end)] = (entity.id, "Name")
             entities.setdefault(entity.id, entity)
-        tokens = _token_owners(found)
-        links, _ = acronym_links(doc, tokens)
+        if undefined:  # the long forms are mentions now: the links change
+            links, _ = acronym_links(doc, _token_owners(found))
         for link in links:
             found[(link.start, link.end)] = (link.entity_id, link.kind)
 
@@ -229,14 +242,21 @@ def _matcher(resources: Resources, vocab: object, name: str) -> GatedMatcher:
     return matcher
 
 
+@functools.lru_cache(maxsize=100_000)
+def _entity_id(cls: str, name: str) -> str:
+    """:func:`entity_id`, remembered (the same names come back article after article)."""
+    return entity_id(cls, name)
+
+
 def _token_owners(found: Mapping[tuple[int, int], tuple[str, str]]) -> dict[int, str]:
     """Token index -> entity id of the mentions found so far (a nested mention wins over its container)."""
     return {t: eid for (s, e), (eid, _) in found.items() for t in range(s, e)}
 
 
-def _coordinated_cities(doc: Doc, locative: set[int]) -> set[int]:
-    """City tokens coordinated with a locative city ("travelled to [Vilnius] and [Riga]") are locative too."""
-    cities = [ent for ent in doc.ents if ent.label_ == "City"]
+def _coordinated_cities(doc: Doc, ents: Iterable[SpacySpan], locative: set[int]) -> set[int]:
+    """City tokens coordinated with a locative city ("travelled to [Vilnius] and [Riga]") are locative too
+    (``ents``: the Doc's entities)."""
+    cities = [ent for ent in ents if ent.label_ == "City"]
     out: set[int] = set()
     for left, right in zip(cities, cities[1:], strict=False):
         between = doc[left.end: right.start]
@@ -272,9 +292,9 @@ def _surnames(doc: Doc, found: dict[tuple[int, int], tuple[str, str]], entities:
     return links
 
 
-def _gazetteer_spans(doc: Doc) -> Iterable[tuple[SpacySpan, bool]]:
-    """Entity spans set by the gazetteer, then the matches nested inside them."""
-    outer = [ent for ent in doc.ents if ent.id_]
+def _gazetteer_spans(doc: Doc, outer: list[SpacySpan]) -> Iterable[tuple[SpacySpan, bool]]:
+    """Entity spans set by the gazetteer (``outer``: the Doc's entities with an id), then the matches nested
+    inside them."""
     yield from ((ent, False) for ent in outer)
     owner = {t: (ent.start, ent.end) for ent in outer for t in range(ent.start, ent.end)}
     for span in doc.spans.get(GAZETTEER_KEY, []):
@@ -284,33 +304,56 @@ def _gazetteer_spans(doc: Doc) -> Iterable[tuple[SpacySpan, bool]]:
 
 
 def _skipped(article: Article, span: SpacySpan) -> bool:
+    """Does ``span`` lie in text the article says to skip?"""
+    if not article.skip:  # most articles skip nothing
+        return False
     begin, end = span.start_char, span.end_char
     return any(s <= begin and end <= e for s, e in article.skip)
 
 
 def _sentences(doc: Doc, article: Article) -> tuple[Span, ...]:
     """The sentences of ``doc`` as raw-text spans, without surrounding whitespace tokens or skipped text
-    (read from the token arrays: iterating ``doc.sents`` makes a Token per token)."""
-    n = len(doc)
-    if not n:
+    (from the sentences' edges the segmenter left on the Doc: iterating ``doc.sents`` makes a Token per token)."""
+    if not len(doc):
         return ()
-    rows = doc.to_array([SENT_START, IS_SPACE, IDX]).tolist()
+    columns: Any = doc.to_array([SENT_START, IDX])
+    edges = sentence_edges(doc, columns[:, 0])
+    if not edges:
+        return ()
     texts = words(doc).text
-    starts = sentence_starts([start for start, _, _ in rows])
+    firsts, lasts = zip(*edges, strict=True)
+    begins = columns[list(firsts), 1].tolist()
+    ends = columns[list(lasts), 1].tolist()
     out = []
-    for lo, hi in zip(starts, starts[1:], strict=False):
-        kept = [i for i in range(lo, hi) if not rows[i][1]]
-        if not kept:
-            continue
-        begin, end = rows[kept[0]][2], rows[kept[-1]][2] + len(texts[kept[-1]])
-        if any(s <= begin and end <= e for s, e in article.skip):
+    for begin, last_begin, last in zip(begins, ends, lasts, strict=True):
+        end = last_begin + len(texts[last])
+        if article.skip and any(s <= begin and end <= e for s, e in article.skip):
             continue
         raw_begin, raw_end = article.offsets.to_raw(begin, end)
         out.append(Span(raw_begin, raw_end, article.raw[raw_begin:raw_end]))
     return tuple(out)
 
 
-def _mention(article: Article, span: SpacySpan, eid: str, kind: str, sentences: tuple[Span, ...]) -> Mention:
+class _SentenceFinder:
+    """Finds the first of an article's sentences that holds a raw span (``(0, 0)`` if none does)."""
+
+    def __init__(self, sentences: tuple[Span, ...]) -> None:
+        self.bounds = [(s.begin, s.end) for s in sentences]
+        self.begins = [b for b, _ in self.bounds]
+        self.ends = [e for _, e in self.bounds]
+        #: with both ends in order, the sentences holding a span are a run: the first ends at or after its end,
+        #: the last begins at or before its beginning
+        self.ordered = self.begins == sorted(self.begins) and self.ends == sorted(self.ends)
+
+    def __call__(self, begin: int, end: int) -> tuple[int, int]:
+        if not self.ordered:
+            return next(((b, e) for b, e in self.bounds if b <= begin and end <= e), (0, 0))
+        first = bisect.bisect_left(self.ends, end)
+        last = bisect.bisect_right(self.begins, begin) - 1
+        return self.bounds[first] if first <= last else (0, 0)
+
+
+def _mention(article: Article, span: SpacySpan, eid: str, kind: str, holder: _SentenceFinder) -> Mention:
     begin, end = article.offsets.to_raw(span.start_char, span.end_char)
-    sentence = next(((s.begin, s.end) for s in sentences if s.begin <= begin and end <= s.end), (0, 0))
+    sentence = holder(begin, end)
     return Mention(begin, end, article.raw[begin:end], eid, kind, sentence)

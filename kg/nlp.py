@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from .config import DEFAULT_LANGUAGE
-from .doctext import words
+from .doctext import store_sentence_edges, words
 from .errors import InputError, PatternError
 from .lemmas import FACTORY as LEMMATIZER
 from .resources import Resources
@@ -90,6 +90,7 @@ def kg_sentences(doc: Doc) -> Doc:
     starts[0, 0] = 1
     values: Any = starts.astype("uint64")
     doc.from_array([SENT_START], values)  # -1 wraps, as spaCy's own arrays do
+    store_sentence_edges(doc, values.tobytes(), numpy.flatnonzero(values == 1).tolist() + [n], space)
     return doc
 
 

@@ -29,6 +29,8 @@ __all__ = ["FOLDS_TO_ASCII", "Screen", "first_chars", "needs", "required", "tail
 #: Above this many distinct first characters a lookahead saves too little.
 _MAX_CHARS = 80
 _DIGITS = frozenset("0123456789")
+#: Stands for the class ``\\d`` among first characters: every script's digits, not only ASCII ones.
+_DIGIT_CLASS = "\\d"
 _ZERO_WIDTH = {c.AT, c.ASSERT, c.ASSERT_NOT}
 
 
@@ -58,7 +60,7 @@ def _item(op: Any, av: Any) -> tuple[set[str], bool]:
             elif kind is c.RANGE and value[1] - value[0] < _MAX_CHARS:
                 chars.update(chr(x) for x in range(value[0], value[1] + 1))
             elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                chars |= _DIGITS
+                chars.add(_DIGIT_CLASS)
             else:  # a negated class, \w, \s, a wide range: too many or unknown
                 raise _Unknown
         return chars, False
@@ -82,18 +84,27 @@ def _item(op: Any, av: Any) -> tuple[set[str], bool]:
 
 def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """The characters a non-empty match of ``pattern`` can start with (before case folding), or None when
-    unknown (a construct not handled, or the pattern can match the empty string).
+    unknown (a construct not handled, or the pattern can match the empty string). The ASCII digits stand
+    for ``\\d``, which matches every script's digits.
 
     >>> sorted(first_chars(r"(?:\\b(?:in|on)\\s+)?(?:May|June)\\b"))
     ['J', 'M', 'i', 'o']
     >>> first_chars(r"\\w+") is None
     True
     """
+    chars = _first_set(pattern, flags)
+    if chars is None:
+        return None
+    return frozenset(chars - {_DIGIT_CLASS}) | (_DIGITS if _DIGIT_CLASS in chars else frozenset())
+
+
+def _first_set(pattern: str, flags: int) -> set[str] | None:
+    """The first characters of a non-empty match, ``_DIGIT_CLASS`` standing for ``\\d``, or None (unknown)."""
     try:
         chars, empty = _first(parser.parse(pattern, flags))
     except _Unknown:
         return None
-    return None if empty else frozenset(chars)
+    return None if empty else chars
 
 
 def with_first_chars(pattern: str, flags: int = 0) -> str:
@@ -101,14 +112,18 @@ def with_first_chars(pattern: str, flags: int = 0) -> str:
 
     The lookahead is compiled with the same flags, so under ``re.IGNORECASE`` it folds case as the
     pattern does; a case-sensitive part inside (``(?-i:…)``) only makes the lookahead accept more.
+    A ``\\d`` that can start a match is put in as ``\\d``, so the lookahead accepts every script's digits.
     """
     if flags & re.VERBOSE:
         return pattern  # whitespace and comments would change meaning in a joined pattern
     chars = first_chars(pattern, flags)
     if chars is None or len(chars) > _MAX_CHARS:
         return pattern
+    digits = _DIGIT_CLASS in (_first_set(pattern, flags) or ())
+    if digits:  # "\\d" itself, not 0-9: "٣ days ago" starts with a digit as well
+        chars -= _DIGITS
     lookahead = "".join(re.escape(ch) if ch not in "-]\\^" else "\\" + ch for ch in sorted(chars))
-    return f"(?=[{lookahead}])(?:{pattern})"
+    return f"(?=[{lookahead}{_DIGIT_CLASS if digits else ''}])(?:{pattern})"
 
 
 # --- literals a match must contain ------------------------------------------------------------

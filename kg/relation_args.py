@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from . import quantities
+from .doctext import words as doc_words
 from .records import Article
 
 #: Words that end the clause an argument may be taken from.
@@ -40,6 +41,8 @@ _AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "got
 _ADVERB_GAP = frozenset({"once", "reportedly", "allegedly", "also", "not", "never", "later", "recently", "already",
                          "then", "just", "again", "officially", "formally", "illegally", "briefly", "now",
                          "reported", "subsequently", "eventually", "finally", "first", "all", "both"})
+#: Words between a relative clause's closing comma and the trigger ("..., which borders X, has applied to").
+_RELATIVE_GAP = _ADVERB_GAP | {"to", "applied", "has", "have", "had", "then"}
 _IRREGULAR_PARTICIPLES = frozenset({"held", "led", "met", "sent", "lent", "given", "made", "built", "taken",
                                     "brought", "kept", "seen", "told", "struck", "shot", "beaten", "driven",
                                     "run", "fought", "sought", "caught", "bought", "won", "hit", "set", "put",
@@ -50,6 +53,7 @@ _SPEECH = frozenset({"said", "says", "say", "told", "tells", "announced", "annou
                      "argued", "argues", "insisted", "insists", "wrote", "writes", "declared", "declares"})
 _OPEN_QUOTES = frozenset({'"', "“", "'", "‘", "«"})
 _CLOSE_QUOTES = frozenset({'"', "”", "'", "’", "»"})
+_QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES
 #: Words after a dash or colon that introduce examples of the noun before it ("projects – notably the CSTO").
 _EXAMPLES = frozenset({"notably", "including", "namely", "especially", "particularly", "such", "like", "mainly",
                        "primarily", "chiefly", "most"})
@@ -81,8 +85,22 @@ def outer_args(doc: Doc, token_spans: Sequence[tuple[int, int, str, str]]) -> li
     def prefixed(a: Arg) -> bool:
         return a.start >= 2 and doc[a.start - 1].text == "-" and doc[a.start - 2].lower_ in _PREFIXES
 
-    return [a for a in spans if not prefixed(a) and not any(
-        b.start <= a.start and a.end <= b.end and (b.start, b.end) != (a.start, a.end) for b in spans)]
+    inner = _contained({(a.start, a.end) for a in spans})
+    return [a for a in spans if not prefixed(a) and (a.start, a.end) not in inner]
+
+
+def _contained(ranges: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The ranges that lie inside another, longer one.
+
+    >>> sorted(_contained({(0, 3), (1, 2), (2, 3), (4, 5)}))
+    [(1, 2), (2, 3)]
+    """
+    out, reach = set(), -1  # the furthest end of the ranges before (starting earlier, or as early and longer)
+    for start, end in sorted(ranges, key=lambda r: (r[0], -r[1])):
+        if reach >= end:
+            out.add((start, end))
+        reach = max(reach, end)
+    return out
 
 
 def skip_tokens(doc: Doc, article: Article) -> list[tuple[int, int]]:
@@ -97,25 +115,29 @@ def skip_tokens(doc: Doc, article: Article) -> list[tuple[int, int]]:
 
 def crosses_boundary(doc: Doc, start: int, end: int) -> bool:
     """Does a clause boundary word lie in ``doc[start:end]``? ("no choice but to" is no boundary)."""
-    return any(t.lower_ in BOUNDARY and not (t.lower_ == "but" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")
-               for t in doc[start:end])
+    lower = doc_words(doc).lower
+    for i in range(*slice(start, end).indices(len(lower))):
+        if lower[i] in BOUNDARY and not (lower[i] == "but" and i + 1 < len(lower) and lower[i + 1] == "to"):
+            return True
+    return False
 
 
 def preposition_before(doc: Doc, a: Arg, floor: int = 0, args: Sequence[Arg] = ()) -> str | None:
     """The preposition governing ``a`` ("to the CSTO" -> "to"), skipping determiners; none before ``floor``
     (the trigger's own particle: "handed over X"). With ``args``, a conjunct takes the preposition of the
     argument it is coordinated to ("between Russia and Ukraine")."""
+    text, lower = doc_words(doc)
     i = a.start - 1
-    while i >= floor and (doc[i].lower_ in DETERMINERS or _title_word(doc[i]) or any(
+    while i >= floor and (lower[i] in DETERMINERS or _title_word(doc[i]) or any(
             b.kind == "Adjectival" and b.start <= i < b.end for b in args)):
         i -= 1  # "with Russian President Vladimir Putin"
     if i < floor:  # the trigger's own last word: "member of" governs, "handed over" is a particle
-        last = doc[floor - 1].lower_ if floor else ""
+        last = lower[floor - 1] if floor else ""
         return last if i == floor - 1 and last in PREPOSITIONS and last not in _PARTICLES else None
-    if doc[i].lower_ in PREPOSITIONS:
-        return doc[i].lower_
-    listing = a.end < len(doc) and doc[a.end].lower_ in {",", "and", "or"}
-    if doc[i].lower_ in {"and", "or"} or doc[i].text == "," and listing:  # "with Poland, Lithuania and Latvia"
+    if lower[i] in PREPOSITIONS:
+        return lower[i]
+    listing = a.end < len(lower) and lower[a.end] in {",", "and", "or"}
+    if lower[i] in {"and", "or"} or text[i] == "," and listing:  # "with Poland, Lithuania and Latvia"
         head = next((b for b in args if b.end <= i and i - b.end <= 1), None)
         return preposition_before(doc, head, floor, args) if head is not None else None
     return None
@@ -136,7 +158,7 @@ def word_before(doc: Doc, a: Arg) -> str | None:
 
 def modifier(doc: Doc, a: Arg) -> bool:
     """A name inside a compound modifier ("US-backed", "Ukrainian-sponsored")."""
-    return a.end + 1 < len(doc) and doc[a.end].text == "-" and doc[a.end + 1].is_lower
+    return a.end + 1 < len(doc) and doc_words(doc).text[a.end] == "-" and doc[a.end + 1].is_lower
 
 
 def _counted(doc: Doc, a: Arg) -> bool:
@@ -178,9 +200,10 @@ def left(doc: Doc, args: list[Arg], trig_start: int, ok: Callable[[Arg], bool]) 
     if first.end < trig_start - WINDOW or _subject_barrier(doc, first.end, trig_start):
         return []
     chosen = [first]
+    text, lower = doc_words(doc)
     for a in reversed(before[:k]):
-        between_words = doc[a.end:chosen[-1].start]
-        words = {t.lower_ for t in between_words if not t.is_space}
+        between_words = text[a.end:chosen[-1].start]
+        words = {w for w, t in zip(lower[a.end:chosen[-1].start], between_words, strict=True) if not t.isspace()}
         if words == {"-"} and a.kind == chosen[-1].kind == "Adjectival":  # "Russian-Belarusian talks"
             chosen.append(a)
             continue
@@ -197,14 +220,15 @@ def left(doc: Doc, args: list[Arg], trig_start: int, ok: Callable[[Arg], bool]) 
 
 def _relative_clause(doc: Doc, trig_start: int) -> tuple[int, int]:
     """The closed relative clause ", which borders X and Y," just before the trigger, if any (else (0, 0))."""
+    text, lower = doc_words(doc)
     i = trig_start - 1
-    while i > 0 and doc[i].lower_ in _ADVERB_GAP | {"to", "applied", "has", "have", "had", "then"}:
+    while i > 0 and lower[i] in _RELATIVE_GAP:
         i -= 1
-    if doc[i].text != ",":
+    if text[i] != ",":
         return (0, 0)
     for k in range(i - 1, max(0, i - WINDOW), -1):
-        if doc[k].text in {",", ";", "."} or doc[k].is_sent_start:
-            if doc[k].text == "," and doc[k + 1].lower_ in {"which", "who", "whose", "where"}:
+        if text[k] in {",", ";", "."} or doc[k].is_sent_start:
+            if text[k] == "," and lower[k + 1] in {"which", "who", "whose", "where"}:
                 return (k, i + 1)
             return (0, 0)
     return (0, 0)
@@ -225,7 +249,7 @@ def _opens_clause(doc: Doc, args: list[Arg], a: Arg) -> bool:
 def _subject_barrier(doc: Doc, start: int, end: int) -> bool:
     """A clause boundary or speech verb between a subject candidate and the trigger; "X, which borders"
     and "X, who met" keep X as the subject of the relative clause."""
-    words = [t.lower_ for t in doc[start:end] if t.lower_ not in _ADVERB_GAP]
+    words = [w for w in doc_words(doc).lower[start:end] if w not in _ADVERB_GAP]
     if words[:2] in ([",", "which"], [",", "who"]) and not crosses_boundary(doc, start + 2, end):
         return any(w in _SPEECH for w in words)
     return crosses_boundary(doc, start, end) or any(w in _SPEECH for w in words)
@@ -233,12 +257,13 @@ def _subject_barrier(doc: Doc, start: int, end: int) -> bool:
 
 def _possessor_of_modifier(doc: Doc, before: list[Arg], first: Arg, trig_start: int) -> Arg | None:
     """In "X's "Y" relations" a name modifying the trigger noun is owned by X: return X."""
-    if any(t.text not in _OPEN_QUOTES | _CLOSE_QUOTES for t in doc[first.end:trig_start]):
+    text = doc_words(doc).text
+    if any(w not in _QUOTES for w in text[first.end:trig_start]):
         return None
     j = first.start - 1
-    while j >= 0 and doc[j].text in _OPEN_QUOTES:
+    while j >= 0 and text[j] in _OPEN_QUOTES:
         j -= 1
-    if j < 1 or doc[j].text not in POSSESSIVE:
+    if j < 1 or text[j] not in POSSESSIVE:
         return None
     return next((a for a in before if a.end == j), None)
 
@@ -269,16 +294,18 @@ def right(doc: Doc, args: list[Arg], trig_end: int, ok: Callable[[Arg], bool],
 
 def _new_clause(doc: Doc, start: int, end: int, args: list[Arg]) -> bool:
     """", and" after a word that ends no argument starts a new clause ("in May 2015, and Chinese firms ...")."""
-    ends = {a.end for a in args}
-    return any(t.text == "," and t.i + 1 < end and doc[t.i + 1].lower_ in {"and", "but", "while"}
-               and t.i not in ends for t in doc[start:end])
+    text, lower = doc_words(doc)
+    commas = [i for i in range(*slice(start, end).indices(len(text))) if text[i] == ","
+              and i + 1 < end and lower[i + 1] in {"and", "but", "while"}]
+    return bool(commas) and not {a.end for a in args}.issuperset(commas)
 
 
 def _dash_break(doc: Doc, start: int, end: int) -> bool:
     """A dash or colon that does not introduce examples, or an "(or X)" aside, ends the object clause."""
-    for t in doc[start:end]:
-        nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
-        if t.text in {"—", "–", ":"} and nxt not in _EXAMPLES or t.text == "(" and nxt == "or":
+    text, lower = doc_words(doc)
+    for i in range(*slice(start, end).indices(len(text))):
+        nxt = lower[i + 1] if i + 1 < len(text) else ""
+        if text[i] in {"—", "–", ":"} and nxt not in _EXAMPLES or text[i] == "(" and nxt == "or":
             return True
     return False
 
@@ -292,8 +319,10 @@ def coordinated(doc: Doc, args: list[Arg]) -> list[Arg]:
     if not args:
         return []
     chosen = [args[0]]
+    text, lower = doc_words(doc)
     for a in args[1:]:
-        gap = [t.lower_ for t in doc[chosen[-1].end:a.start] if not t.is_space]
+        gap = [w for w, t in zip(lower[chosen[-1].end:a.start], text[chosen[-1].end:a.start], strict=True)
+               if not t.isspace()]
         words = set(gap)
         if "(" in words and "or" in words:
             break

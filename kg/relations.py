@@ -20,11 +20,13 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc
 
 from . import quantities
 from . import relation_args as ra
 from . import relation_roles as roles_of
+from .doctext import words
 from .errors import PatternError
 from .factuality import Factuality, FactualityAnalyzer
 from .matching import GatedMatcher
@@ -47,6 +49,8 @@ _SPEECH_ACTS = frozenset({"threaten", "urge", "ask", "request", "demand", "call"
 #: Verbs after which an infinitive act did happen ("managed to join").
 _DONE = frozenset({"managed", "continued", "began", "started", "proceeded", "used", "went", "came", "got",
                    "helped", "moved", "rushed", "hastened", "succeeded"})
+#: doc.user_data key of the lower-cased lemmas (see _lemmas)
+_LEMMAS = "kg_lemmas_lower"
 #: (sentence text, article, trigger offset in the sentence) -> the time of the claim
 TimeFinder = Callable[[str, Article, int], TimeValue | None]
 
@@ -140,12 +144,14 @@ class RelationExtractor:
 
     @staticmethod
     def _context_ok(doc: Doc, row: dict[str, Any], start: int, end: int) -> bool:
-        if end < len(doc) and doc[end].lower_ in row.get("not_before", ()):
+        lower = words(doc).lower
+        if end < len(lower) and lower[end] in row.get("not_before", ()):
             return False
-        if start > 0 and doc[start - 1].lower_ in row.get("not_after", ()):
+        if start > 0 and lower[start - 1] in row.get("not_after", ()):
             return False
         need = row.get("requires")
-        return not need or any(t.lemma_.lower() in need or t.lower_ in need for t in doc[end:end + 7])
+        return not need or any(w in need for w in lower[end:end + 7]) or any(
+            w in need for w in _lemmas(doc)[end:end + 7])
 
     # ---- SVO / SYM / INV ---------------------------------------------------------------------
 
@@ -287,9 +293,10 @@ class RelationExtractor:
             qty = known.pop("quantityText", None)
             roles = {(r, v) for r, v in extra if r not in {"predicate", "quantityText"}}
             roles |= set(roles_of.roles(ctx, subj, obj, known).items())
-            fact = self.factuality.analyze(sent, trig, [(subj.start, subj.end), (obj.start, obj.end)])
             if row["frame"] == "TITLE":  # a title is presupposed, whatever the clause around it says
                 fact = Factuality("Negative" if _denied_title(doc, trig[0]) else "Positive")
+            else:
+                fact = self.factuality.analyze(sent, trig, [(subj.start, subj.end), (obj.start, obj.end)])
             polarity, modality = fact.polarity, fact.modality
             if row.get("polarity") == "Negative":  # "non-recognition": the trigger itself negates
                 polarity = "Positive" if polarity == "Negative" else "Negative"
@@ -336,6 +343,16 @@ def _elided(doc: Doc, last: _Last, trig_start: int, args: list[Arg]) -> bool:
     words = {t.lower_ for t in doc[last.end:trig_start]}
     return (all(a in last.objects for a in between_args) and bool(words & {"but", "and", ",", "or"})
             and not words & {".", ";", ":"} and trig_start - last.end <= ra.WINDOW)
+
+
+def _lemmas(doc: Doc) -> list[str]:
+    """The lower-cased lemma of each token (cached on the Doc; its lemmas must not change afterwards)."""
+    cached: list[str] | None = doc.user_data.get(_LEMMAS)
+    if cached is None or len(cached) != len(doc):
+        strings = doc.vocab.strings
+        hashes = [int(h) for h in doc.to_array([LEMMA]).ravel().tolist()]
+        cached = doc.user_data[_LEMMAS] = [strings[h].lower() for h in hashes]
+    return cached
 
 
 def _denied_title(doc: Doc, title_start: int) -> bool:

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from .config import DEFAULT_ONTOLOGY_DIR
 from .records import Article, TimeValue
+from .refirst import FOLDS_TO_ASCII
 from .resources import Resources, load_pattern_rows
 from .timex_lexicon import UNITS, Lexicon
 from .timex_rules import Ctx, compiled, screen
@@ -40,6 +41,10 @@ _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _STOP = re.compile(r"[.;:!?\"“”«»]")
 _ANCHOR_UNITS = ("day", "month", "year")
+#: The non-ASCII letters ``re.IGNORECASE`` matches with ASCII ones (İ, ı, ſ, the Kelvin sign), as those
+#: ASCII letters of the same case: the rules' handlers look matched words up in ASCII word lists.
+_TO_ASCII = str.maketrans(dict(zip(FOLDS_TO_ASCII, "IisK", strict=True)))
+_FOLDS = re.compile(f"[{FOLDS_TO_ASCII}]")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +61,17 @@ def lexicon_of(resources: Resources) -> Lexicon:
         PatternError: a row of its timex.jsonl is invalid.
     """
     return Lexicon(resources.pattern_rows(PATTERN_NAME), f"{resources.root}/patterns/{PATTERN_NAME}.jsonl")
+
+
+def ascii_folded(text: str) -> str:
+    """``text`` with the letters case folding matches with ASCII ones replaced by those (same length).
+
+    >>> ascii_folded("laſt week, thıs month")
+    'last week, this month'
+    """
+    if text.isascii() or _FOLDS.search(text) is None:
+        return text
+    return text.translate(_TO_ASCII)
 
 
 def find_times(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, int, str]]:
@@ -75,11 +91,12 @@ def find_times(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, int
     """
     lex = lexicon or default_lexicon()
     found: list[tuple[int, int, int]] = []
-    possible = screen(lex).possible(text)
+    scan = ascii_folded(text)  # "laſt week" is read as "last week"; the offsets stay
+    possible = screen(lex).possible(scan)
     for index, (pattern, handler) in enumerate(compiled(lex)):
         if not possible[index]:
             continue  # the text lacks the words the rule needs
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(scan):
             if m.end() > m.start() and handler(m, Ctx(m.group(0), None), lex) is not None:
                 found.append((m.start(), m.end(), index))
     chosen: list[tuple[int, int]] = []
@@ -123,8 +140,9 @@ def resolve(expr: str, published: date | None, *, context_year: int | None = Non
     anchors = {u: (anchor, "day") for u in _ANCHOR_UNITS} if isinstance(anchor, date) else anchor
     text = expr.strip()
     ctx = Ctx(text, published, context_year, dict(anchors) if anchors else None, tense)
+    scan = ascii_folded(text)  # "laſt week" is read as "last week"
     for pattern, handler in compiled(lex):
-        m = pattern.fullmatch(text)
+        m = pattern.fullmatch(scan)
         if m and (value := handler(m, ctx, lex)) is not None:
             return value
     logger.debug("not a time expression: %r", expr)

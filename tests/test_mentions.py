@@ -96,3 +96,24 @@ def test_cities_coordinated_with_a_locative_city_are_places(find_mentions):
     r = find_mentions("The minister travelled to Vilnius and Riga. Riga objected.")
     assert [(m.text, m.entity_id, m.kind) for m in r.mentions] == [
         ("Vilnius", "place/vilnius", "Name"), ("Riga", "place/riga", "Name"), ("Riga", "place/latvia", "Metonym")]
+
+
+def test_sentence_finder_gives_the_first_sentence_holding_a_span() -> None:
+    """The bisecting sentence look-up gives what a scan of all sentences gives, in order or not."""
+    import random
+
+    from kg.mentions import _SentenceFinder
+    from kg.records import Span
+
+    rng = random.Random(7)
+    for _ in range(300):
+        cuts = sorted(rng.sample(range(60), rng.randrange(0, 12)))
+        bounds = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+        if rng.random() < 0.3:  # overlapping or out-of-order sentences take the scan
+            bounds += [(rng.randrange(40), rng.randrange(40, 60)) for _ in range(2)]
+            rng.shuffle(bounds)
+        finder = _SentenceFinder(tuple(Span(a, b, "x" * (b - a)) for a, b in bounds))
+        for begin in range(0, 60, 3):
+            for end in range(begin, 61, 4):
+                scan = next(((a, b) for a, b in bounds if a <= begin and end <= b), (0, 0))
+                assert finder(begin, end) == scan, (bounds, begin, end)

@@ -122,3 +122,41 @@ def test_doc_words_are_the_token_texts_and_their_lower_case(monkeypatch: pytest.
         assert got.text == [t.text for t in doc]
         assert got.lower == [t.lower_ for t in doc]
         assert not doc or len(doctext._STRINGS) <= 5 + 2 * len(doc)
+
+
+def test_cached_sentence_edges_equal_recomputed_ones(nlp) -> None:
+    """``kg_sentences`` leaves each sentence's first and last non-whitespace token on the Doc; they must be what
+    the Doc's sentences and whitespace give, and be worked out again once the sentence starts change."""
+    import numpy
+    from spacy.attrs import SENT_START
+
+    from kg import doctext
+
+    def expected(doc):
+        out = []
+        for sent in doc.sents:
+            kept = [t.i for t in sent if not t.is_space]
+            if kept:
+                out.append((kept[0], kept[-1]))
+        return out
+
+    texts = ["Heading\n\n  The first one.  The second!\n\n\n", " \n ", "One", "A.\n\nB? \"C.\" D\n\n(E) f.\n"]
+    for text in texts:
+        doc = nlp(text)
+        assert doctext.sentence_edges(doc) == expected(doc), text
+        doc.user_data.pop("kg_sentence_edges")
+        assert doctext.sentence_edges(doc) == expected(doc), text
+        if len(doc) > 2:
+            one_sentence = numpy.array([1] + [-1] * (len(doc) - 1), dtype="int32").astype("uint64")
+            doc.from_array([SENT_START], one_sentence.reshape(-1, 1))
+            assert len(list(doc.sents)) == 1
+            assert doctext.sentence_edges(doc) == expected(doc), text
+
+
+def test_gazetteer_ruler_keeps_the_longest_match(nlp) -> None:
+    """Nested gazetteer names are all kept in ``doc.spans``, the longest becomes the entity."""
+    doc = nlp("The Republic of Belarus and Belarus met the OSCE Trilateral Contact Group.")
+    spans = [(s.start, s.end, s.label_, s.id_) for s in doc.spans[GAZETTEER_KEY]]
+    assert spans == sorted(spans, key=lambda s: (s[0], s[0] - s[1], s[2], s[3]))
+    for ent in doc.ents:
+        assert not any(s[0] <= ent.start and ent.end <= s[1] and s[1] - s[0] > len(ent) for s in spans)

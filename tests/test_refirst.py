@@ -174,3 +174,12 @@ def test_find_times_with_and_without_the_screen(monkeypatch: pytest.MonkeyPatch)
     assert [_times_or_error(text) for text in texts] == screened
     assert sum(len(t) for t in screened if isinstance(t, list)) > 500  # the texts do hold time expressions ...
     assert sum(not p for text in texts for p in timex_screen(lex).possible(text)) > 10000  # ... and rules are skipped
+
+
+def test_the_lookahead_lets_every_scripts_digits_through() -> None:
+    # \d matches Arabic-Indic and Devanagari digits: the lookahead must too, or "٣ days ago" is lost
+    for pattern in (r"\d+\s+days", r"(?:in\s+)?\d{1,2}(?:st|nd)?\s+May"):
+        fast = re.compile(with_first_chars(pattern, re.IGNORECASE), re.IGNORECASE)
+        for text in ("left ٣ days ago", "left ३ days ago", "on ١٤ May", "left 3 days ago"):
+            plain = re.compile(pattern, re.IGNORECASE)
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text

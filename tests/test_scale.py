@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import spacy
 from spacy.matcher import Matcher
+from spacy.tokens import Span
 from typer.testing import CliRunner
 
 from kg.analysis import Analyser
@@ -23,7 +24,7 @@ from kg.cli import app
 from kg.config import Settings
 from kg.export import write_outputs
 from kg.lexicon import load_lexicon
-from kg.matching import GatedMatcher, anchor_of
+from kg.matching import GatedMatcher, _Columns, anchor_of
 from kg.pipeline import analyse_articles, build_graph
 from kg.records import Article
 from kg.resources import load_resources
@@ -121,9 +122,14 @@ def _random_element(rng: random.Random, mandatory: bool) -> dict[str, Any]:
     element: dict[str, Any] = {key: words[0] if len(words) == 1 else {"IN": words}}
     if not mandatory:
         element = rng.choice([element, {"IS_TITLE": rng.random() < 0.5}, {"IS_PUNCT": False},
-                              {"LOWER": {"NOT_IN": words}}, {}, {"IS_ALPHA": True, key: {"IN": words}}])
+                              {"LOWER": {"NOT_IN": words}}, {}, {"IS_ALPHA": True, key: {"IN": words}},
+                              {"IS_SENT_START": rng.random() < 0.5}, {"ENT_IOB": rng.choice(["B", "I", "O"])},
+                              {"LOWER": {"REGEX": "^[a-m]"}}])
     if rng.random() < 0.2:
         element["IS_PUNCT"] = rng.random() < 0.3
+    if rng.random() < 0.15:  # tests the token arrays hold (sentence starts, IOB tags) and one they do not
+        element.update(rng.choice([{"IS_SENT_START": rng.random() < 0.5}, {"ENT_IOB": rng.choice(["B", "I", "O"])},
+                                   {"TEXT": {"REGEX": "^[A-Za-m]"}}]))
     return element
 
 
@@ -133,7 +139,7 @@ def _random_pattern(rng: random.Random) -> list[dict[str, Any]]:
     for i in range(max(anchor + 1, rng.randint(1, 4))):
         element = _random_element(rng, i == anchor)
         if i != anchor:
-            op = rng.choice([None, None, None, "?", "?", "+", "*", "{0,2}", "!"])
+            op = rng.choice([None, None, None, "?", "?", "+", "*", "{0,2}", "{1,2}", "{2}", "!"])
             if op is not None:
                 element["OP"] = op
         pattern.append(element)
@@ -153,6 +159,11 @@ def test_gated_matcher_equals_spacy_on_random_patterns() -> None:
             token.lemma_ = token.lower_.removesuffix("s") if token.lower_ != "talks" else "talk"
             if token.lower_ == "deal":
                 token.norm_ = "agreement"
+            token.is_sent_start = token.i == 0  # one sentence: a "+"/"*" side never leaves its sentence
+        starts = sorted(rng.sample(range(len(doc)), min(len(doc), rng.randint(0, 4))))
+        ends = [*starts[1:], len(doc)] if starts else []
+        doc.set_ents([Span(doc, a, min(b, a + rng.randint(1, 3)), label="X")
+                      for a, b in zip(starts, ends, strict=True)])
         docs.append(doc)
     for greedy in (None, "LONGEST", "FIRST"):
         gated, plain = GatedMatcher(nlp.vocab), Matcher(nlp.vocab)
@@ -162,6 +173,7 @@ def test_gated_matcher_equals_spacy_on_random_patterns() -> None:
             plain.add(f"k{k}", [pattern], greedy=greedy)
         assert any(g.direct is not None for gates in gated._gates.values() for g in gates)
         assert any(g.direct is None for gates in gated._gates.values() for g in gates)
+        assert any(g.checks and g.direct is None for gates in gated._gates.values() for g in gates)
         for doc in docs:
             for alignments in (False, True):
                 want = sorted(map(repr, plain(doc, with_alignments=alignments)))
@@ -204,7 +216,7 @@ def test_unbounded_sides_reach_over_the_tokens_the_pattern_can_take() -> None:
     gm.add("org", [org], greedy="LONGEST")
     gm.add("loose", [loose])
     doc = nlp("yesterday the Belarusian Foreign Ministry of Defence said so")
-    where = _Windows(doc, gm._sides)
+    where = _Windows(doc, gm._sides, _Columns(doc, {}))
     assert where(gm._gates["org"][0], [4]) == [(2, 7)]  # "Belarusian Foreign Ministry of Defence"
     assert where(gm._gates["loose"][0], [4]) == [(0, 5)]
     plain = Matcher(nlp.vocab)
@@ -212,6 +224,24 @@ def test_unbounded_sides_reach_over_the_tokens_the_pattern_can_take() -> None:
     plain.add("loose", [loose])
     assert sorted(gm(doc)) == sorted(plain(doc))
     assert (nlp.vocab.strings["org"], 2, 7) in gm(doc)
+
+
+def test_anchors_whose_neighbours_cannot_match_are_skipped() -> None:
+    """An anchor is only run where the pattern's other fixed elements can lie next to it: "minister" followed
+    by "of" and a capitalised word, not "minister said"; a key left with no such anchor is not run at all."""
+    nlp = spacy.blank("en")
+    gm = GatedMatcher(nlp.vocab)
+    pattern = [{"LOWER": "minister"}, {"LOWER": "of"}, {"IS_TITLE": True, "OP": "+"}]
+    gm.add("office", [pattern])
+    doc = nlp("the minister said the Minister of Finance and the minister of state left")
+    gates = gm._gates["office"]
+    assert [(lo, hi) for lo, hi, _ in gates[0].checks] == [(1, 1), (2, 2)]  # anchored on "minister"
+    assert [(lo, hi) for lo, hi, _ in gates[1].checks] == [(-1, -1), (1, 1)]  # on "of"
+    columns = _Columns(doc, {})
+    # "of" occurs less often; of its two places only the one after "minister" and before "Finance" is kept
+    assert gm._fewest(gates, gm._hits(columns)["office"], columns, len(doc), False) == (1, [5])
+    assert [doc[s:e].text for _, s, e in gm(doc)] == ["Minister of Finance"]
+    assert gm(nlp("the minister said so")) == []
 
 
 def test_lexicon_classes_are_the_same_when_remembered() -> None:
@@ -227,6 +257,23 @@ def test_lexicon_classes_are_the_same_when_remembered() -> None:
     words = {t.text: (t._.kg_title, t._.kg_head, t._.kg_cap, t._.kg_name) for t in again}
     assert words["Minister"][0] == "noun" and words["Kravchenko"] == ("", "", True, True)
     assert words["Ministry"][1] == "GovernmentBody" and words["met"] == ("", "", False, False)
+
+
+def test_lexicon_remembers_a_plural_by_its_lemma() -> None:
+    """A plural's head class comes from its lemma, so the same text with another lemma (another pipeline's
+    lemmatizer) is worked out again, not taken from what the lexicon remembers for the text."""
+    nlp = spacy.blank("en")
+    lexicon = load_lexicon(load_resources(ONTOLOGY))
+
+    def heads(lemma: str) -> list[str]:
+        doc = nlp("The ministries met the ministries.")
+        for tok in doc:
+            tok.lemma_ = lemma if tok.text == "ministries" else tok.text
+        return [t._.kg_head for t in lexicon.annotate(doc) if t.text == "ministries"]
+
+    for _ in range(2):
+        assert heads("ministry") == ["GovernmentBody", "GovernmentBody"]
+        assert heads("ministries") == ["", ""]
 
 
 def test_records_pickle_as_constructor_calls() -> None:

@@ -620,3 +620,19 @@ def test_seed_first_call_sentence_gets_the_15th_when_its_claim_is_extracted(seed
     sentence = text[start:text.index(".", at) + 1]
     tv = ArticleTimes()(sentence, doc.article, at - start)
     assert tv is not None and (tv.value, tv.precision) == ("2020-08-15", "day")
+
+
+@pytest.mark.parametrize(("odd", "plain"), [("laſt week", "last week"), ("thıs month", "this month"),
+                                            ("ſeveral days ago", "several days ago"), ("İn May 2020", "In May 2020")])
+def test_letters_that_fold_to_ascii_read_as_the_ascii_spelling(odd: str, plain: str) -> None:
+    # re.IGNORECASE matches "ſ" (long s) with "s" and "ı" (dotless i) with "i": the word look-ups must not fail
+    text = f"The envoys met {odd} in a hotel."
+    assert [(b, e) for b, e, _ in find_times(text)] == [(b, e) for b, e, _ in find_times(text.replace(odd, plain))]
+    got, want = _r(odd), _r(plain)
+    assert (got.text, got.value, got.earliest, got.latest) == (odd, want.value, want.earliest, want.latest)
+
+
+def test_digits_of_other_scripts_count_like_ascii_ones() -> None:
+    # "٣" is an Arabic-Indic three: the rule matches it and int() reads it
+    assert find_times("They left ٣ days ago.") == [(10, 20, "٣ days ago")]
+    assert _r("٣ days ago").value == _r("3 days ago").value
