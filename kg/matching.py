@@ -57,8 +57,6 @@ _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
 #: Where the sentence bounds of a Doc are kept for the matchers of the later stages.
 _SENTENCES = "kg_sentence_bounds"
-#: Where the anchor columns of a Doc are kept for the next matcher.
-_COLUMNS = "kg_anchor_columns"
 #: Distinct token values whose answer one side remembers at most (then it starts again).
 _MAX_REMEMBERED = 200_000
 #: One test of a token: (array attribute, accepted values, negated).
@@ -245,18 +243,9 @@ _MAX_OPTIONAL = 4
 
 
 def _anchor_columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
-    """The columns ``attrs`` of ``doc`` as lists; kept on the Doc for the next matcher, which reads them again
-    only as one array to see that they hold the same values."""
-    array = doc.to_array(list[int | str](attrs)).reshape(len(doc), -1)
-    store: dict[int, tuple[bytes, list[int]]] = doc.user_data.setdefault(_COLUMNS, {})
-    out = {}
-    for j, attr in enumerate(attrs):
-        raw = array[:, j].tobytes()
-        cached = store.get(attr)
-        if cached is None or cached[0] != raw:
-            cached = store[attr] = (raw, array[:, j].tolist())
-        out[attr] = cached[1]
-    return out
+    """The columns ``attrs`` of ``doc`` as lists (read in one array)."""
+    array = doc.to_array(list[int | str](attrs))
+    return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
 
 
 class _Columns(dict[int, list[int]]):

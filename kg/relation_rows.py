@@ -81,7 +81,8 @@ class Context:
     def __init__(self, doc: Doc, sent: SpacySpan, trig: tuple[int, int], row: dict[str, Any], args: list[Arg],
                  nested: list[Arg], article: Article, classes: dict[str, str]) -> None:
         self.doc, self.sent, self.trig, self.row = doc, sent, trig, row
-        self.in_sent = [a for a in args if sent.start <= a.start and a.end <= sent.end]
-        self.nested = [a for a in nested if sent.start <= a.start and a.end <= sent.end]
+        lo, hi = sent.start, sent.end
+        self.in_sent = [a for a in args if lo <= a.start and a.end <= hi]
+        self.nested = [a for a in nested if lo <= a.start and a.end <= hi]
         self.article, self.classes = article, classes
         self.later: list[int] = []  # starts of the sentence's other triggers after this one

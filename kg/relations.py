@@ -49,8 +49,8 @@ _SPEECH_ACTS = frozenset({"threaten", "urge", "ask", "request", "demand", "call"
 #: Verbs after which an infinitive act did happen ("managed to join").
 _DONE = frozenset({"managed", "continued", "began", "started", "proceeded", "used", "went", "came", "got",
                    "helped", "moved", "rushed", "hastened", "succeeded"})
-#: doc.user_data key of the lower-cased lemmas (see _lemmas)
-_LEMMAS = "kg_lemmas_lower"
+#: doc.user_data key of the lemma column (see _lemmas)
+_LEMMAS = "kg_lemma_hashes"
 #: (sentence text, article, trigger offset in the sentence) -> the time of the claim
 TimeFinder = Callable[[str, Article, int], TimeValue | None]
 
@@ -96,12 +96,14 @@ class RelationExtractor:
             token_spans: ``(start, end, entity_id, kind)`` of each mention.
             classes: Entity id -> gk: class, for type constraints.
         """
+        matches = self._matches(doc)
+        if not matches:
+            return []
         args = [self.offices.polity_of(doc, a, article, classes) for a in ra.outer_args(doc, token_spans)]
         nested = [Arg(*s) for s in token_spans]
         skipped = ra.skip_tokens(doc, article)
         claims: dict[tuple[Any, ...], Claim] = {}
         memory: dict[tuple[int, str], _Last] = {}  # (sentence start, predicate) -> its last match there
-        matches = self._matches(doc)
         starts = sorted({s for _, s, _ in matches})
         for match_id, start, end in matches:
             row = self.rows[doc.vocab.strings[match_id]]
@@ -151,7 +153,7 @@ class RelationExtractor:
             return False
         need = row.get("requires")
         return not need or any(w in need for w in lower[end:end + 7]) or any(
-            w in need for w in _lemmas(doc)[end:end + 7])
+            w in need for w in _lemmas(doc, end, end + 7))
 
     # ---- SVO / SYM / INV ---------------------------------------------------------------------
 
@@ -345,14 +347,14 @@ def _elided(doc: Doc, last: _Last, trig_start: int, args: list[Arg]) -> bool:
             and not words & {".", ";", ":"} and trig_start - last.end <= ra.WINDOW)
 
 
-def _lemmas(doc: Doc) -> list[str]:
-    """The lower-cased lemma of each token (cached on the Doc; its lemmas must not change afterwards)."""
-    cached: list[str] | None = doc.user_data.get(_LEMMAS)
-    if cached is None or len(cached) != len(doc):
-        strings = doc.vocab.strings
-        hashes = [int(h) for h in doc.to_array([LEMMA]).ravel().tolist()]
-        cached = doc.user_data[_LEMMAS] = [strings[h].lower() for h in hashes]
-    return cached
+def _lemmas(doc: Doc, start: int, end: int) -> list[str]:
+    """The lower-cased lemmas of the tokens ``start`` to ``end`` (the Doc's lemma column is read once and kept
+    on it; its lemmas must not change afterwards)."""
+    hashes: list[int] | None = doc.user_data.get(_LEMMAS)
+    if hashes is None or len(hashes) != len(doc):
+        hashes = doc.user_data[_LEMMAS] = doc.to_array(LEMMA).tolist()
+    strings = doc.vocab.strings
+    return [strings[h].lower() for h in hashes[start:end]]
 
 
 def _denied_title(doc: Doc, title_start: int) -> bool:
