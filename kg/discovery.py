@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from .doctext import words
 from .errors import PatternError
-from .lexicon import Lexicon
+from .lexicon import Lexicon, heads_of
 from .matching import GatedMatcher
 from .resources import Resources
 
@@ -126,14 +126,15 @@ class Discoverer:
         cls = str(row["label"])
         if cls == "@head":
             # the head may lie outside the name ("Belavia, the state airline")
-            heads = [t._.kg_head for t in match if t._.kg_head in row.get("heads", ())]
+            allowed = row.get("heads", ())
+            heads = [head for i in range(match.start, match.end) if (head := heads_of(doc).get(i, "")) in allowed]
             if not heads:
                 return None
             cls = heads[0] if row.get("head") == "first" else heads[-1]
         anchors = row.get("anchor")
         if anchors and not self._anchored(span, anchors, bool(row.get("headed"))):
             return None
-        if cls == "Person" and e < len(doc) and doc[e]._.kg_head:
+        if cls == "Person" and e < len(doc) and heads_of(doc).get(e):
             return None  # "President Ivan Petrov Street" is not a person
         if cls == "Facility" and span[-1].lower_ != span[-1].lemma_.lower():
             return None  # "Belarusian refineries": a class of sites, not one site

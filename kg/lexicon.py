@@ -43,6 +43,8 @@ NATIVE_ATTRS = ("kg_title", "kg_head", "kg_cap", "kg_name")
 _JOINERS = frozenset({"-", "'s", "’s", "&"})
 #: Words whose classes a Lexicon remembers at most (then it starts again).
 _MAX_REMEMBERED = 500_000
+#: Where :meth:`Lexicon.annotate` leaves the head nouns of a Doc by token index (see :func:`heads_of`).
+_HEADS = "kg_heads"
 #: A word's classes: (kg_title, kg_head, capitalised, a name word unless in a known entity, native code, native code
 #: inside a known entity, whether it has a class at all (title, head or capitalised), whether it is a joiner)
 _Word = tuple[str, str, bool, bool, int, int, bool, bool]
@@ -125,13 +127,14 @@ class Lexicon:
         ents, idxs = array[:, 1].tolist(), array[:, 2].tolist()
         norms = list(map(_IN_ENTITY, classes))  # a plain word (most are): only its code
         last, last_cap = -2, False  # the last word that is not plain, and its kg_cap
+        heads: dict[int, str] = {}
         for i in list(itertools.compress(range(n), map(_MARKED, classes))):
             title, head, cap, name_word, free, in_entity, _, joiner = classes[i]
             idx = idxs[i]
             if title:
                 data[("._.", "kg_title", idx, None)] = title
             if head:
-                data[("._.", "kg_head", idx, None)] = head
+                data[("._.", "kg_head", idx, None)] = heads[i] = head
             if joiner and 0 < i < n - 1:  # inside a name: "Track-II", "People's Republic"
                 tight = not doc[i - 1].whitespace_ and (texts[i] != "-" or not doc[i].whitespace_)
                 cap = tight and last == i - 1 and last_cap and classes[i + 1][2]
@@ -146,6 +149,7 @@ class Lexicon:
                 data[("._.", "kg_cap", idx, None)] = True
         column: Any = numpy.array(norms, dtype="uint64").reshape(-1, 1)
         doc.from_array([NORM], column)
+        data[_HEADS] = heads
         return doc
 
     def _word(self, doc: Doc, text: str, lemma: int) -> _Word:
@@ -226,6 +230,13 @@ class Lexicon:
         if lex.is_upper and lex.is_alpha and len(text) >= 2:
             return True
         return text[:1].isupper() and any(c.islower() for c in text[1:]) and not lex.like_num
+
+
+def heads_of(doc: Doc) -> dict[int, str]:
+    """Token index -> ``kg_head`` of the head nouns of a Doc :meth:`Lexicon.annotate` has annotated (the same
+    values as ``token._.kg_head``, without making a Token per token)."""
+    heads: dict[int, str] = doc.user_data.get(_HEADS, {})
+    return heads
 
 
 def load_lexicon(resources: Resources) -> Lexicon:

@@ -23,7 +23,7 @@ from kg.analysis import Analyser
 from kg.cli import app
 from kg.config import Settings
 from kg.export import write_outputs
-from kg.lexicon import load_lexicon
+from kg.lexicon import heads_of, load_lexicon
 from kg.matching import GatedMatcher, _Columns, anchor_of
 from kg.pipeline import analyse_articles, build_graph
 from kg.records import Article
@@ -257,6 +257,7 @@ def test_lexicon_classes_are_the_same_when_remembered() -> None:
     words = {t.text: (t._.kg_title, t._.kg_head, t._.kg_cap, t._.kg_name) for t in again}
     assert words["Minister"][0] == "noun" and words["Kravchenko"] == ("", "", True, True)
     assert words["Ministry"][1] == "GovernmentBody" and words["met"] == ("", "", False, False)
+    assert heads_of(again) == {t.i: t._.kg_head for t in again if t._.kg_head} != {}
 
 
 def test_lexicon_remembers_a_plural_by_its_lemma() -> None:
