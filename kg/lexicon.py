@@ -120,9 +120,11 @@ class Lexicon:
             self._by_text.clear()
         found = list(map(self._by_text.get, texts))
         if None in found:  # new words, and words whose lemma counts
-            lemmas = array[:, 0]
+            lemmas = array[:, 0].tolist()
+            by_pair = self._words
             for i in [i for i, word in enumerate(found) if word is None]:
-                found[i] = self._word(doc, texts[i], int(lemmas[i]))
+                word = by_pair.get((texts[i], lemmas[i]))
+                found[i] = word if word is not None else self._word(doc, texts[i], lemmas[i])
         classes = cast(list[_Word], found)
         ents, idxs = array[:, 1].tolist(), array[:, 2].tolist()
         norms = list(map(_IN_ENTITY, classes))  # a plain word (most are): only its code
