@@ -81,17 +81,19 @@ class Analyser:
         started = clock()
         docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size))
         spent["nlp"] += clock() - started
+        started = clock()
+        found = self.finder.find_all(docs, articles)
+        spent["mentions"] += clock() - started
+        started = clock()
+        triggers = [self.relations.triggers(doc) for doc in docs]  # a step at a time, as in find_all
         out = []
-        for doc, article in zip(docs, articles, strict=True):
-            started = clock()
-            found = self.finder(doc, article)
-            spent["mentions"] += clock() - started
-            started = clock()
-            local = {**self.classes, **{e.id: e.cls for e in found.entities}}
-            claims, events = attach_events(self.relations(doc, article, found.token_spans, local), self.names)
-            mentions = (*found.mentions, *event_mentions(article, claims))
-            out.append(Extracted(mentions, found.entities, tuple(claims), tuple(events), found.sentences))
-            spent["relations"] += clock() - started
+        for doc, article, mentioned, matches in zip(docs, articles, found, triggers, strict=True):
+            local = {**self.classes, **{e.id: e.cls for e in mentioned.entities}}
+            claims, events = attach_events(self.relations(doc, article, mentioned.token_spans, local, matches),
+                                           self.names)
+            mentions = (*mentioned.mentions, *event_mentions(article, claims))
+            out.append(Extracted(mentions, mentioned.entities, tuple(claims), tuple(events), mentioned.sentences))
+        spent["relations"] += clock() - started
         return out
 
 

@@ -16,7 +16,7 @@ import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,17 +82,33 @@ class MentionFinder:
 
     def __call__(self, doc: Doc, article: Article) -> MentionResult:
         """Find the mentions of one article in its Doc."""
-        self.lexicon.annotate(doc)
+        return self.find_all([doc], [article])[0]
+
+    def find_all(self, docs: Sequence[Doc], articles: Sequence[Article]) -> list[MentionResult]:
+        """Find the mentions of articles in their Docs, a step at a time over all of them (the word classes,
+        then the discovered names, then the locative cues, then the rest per article): a step's data stays in
+        the processor's caches from one article to the next."""
+        for doc in docs:
+            self.lexicon.annotate(doc)
+        ents = [doc.ents for doc in docs]  # made once: each read of ``doc.ents`` makes its Spans again
+        known = [[ent for ent in each if ent.id_] for each in ents]
+        discovered = [self.discoverer(doc, [(ent.start, ent.end) for ent in outer])
+                      for doc, outer in zip(docs, known, strict=True)]
+        located = [self.locative(doc) for doc in docs]
+        return [self._mentions(*each)
+                for each in zip(docs, articles, ents, known, discovered, located, strict=True)]
+
+    def _mentions(self, doc: Doc, article: Article, ents: tuple[SpacySpan, ...], known: list[SpacySpan],
+                  discovered: list[Discovered], located: list[Any]) -> MentionResult:
+        """The mentions of one annotated article, given its entities (``known``: those the gazetteer knows),
+        discovered names and locative cue matches."""
         sentences = _sentences(doc, article)
         found: dict[tuple[int, int], tuple[str, str]] = {}
         entities: dict[str, Entity] = {}
-        ents = doc.ents  # made once: each read of ``doc.ents`` makes its Spans again
-        known = [ent for ent in ents if ent.id_]
-        discovered = self.discoverer(doc, [(ent.start, ent.end) for ent in known])
         in_names = {t for d in discovered for t in range(d.start, d.end)}
         # "Luhansk region": the city's name inside a region's name denotes the region, not the city
         in_regions = {t for d in discovered if d.cls == "Territory" for t in range(d.start, d.end)}
-        locative = {t for _, s, e in self.locative(doc) for t in range(s, e)} | in_names
+        locative = {t for _, s, e in located for t in range(s, e)} | in_names
         locative |= _coordinated_cities(doc, ents, locative)
         for span, nested in _gazetteer_spans(doc, known):
             entry = self.registry.get(span.id_)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy
@@ -170,3 +171,16 @@ def build_nlp(resources: Resources, spacy_model: str | None = None) -> Language:
     nlp.max_length = max(nlp.max_length, 60_000_000)
     logger.debug("pipeline: %s", nlp.pipe_names)
     return nlp
+
+
+def parse(nlp: Language, texts: Sequence[str], batch_size: int) -> list[Doc]:
+    """The Docs of ``texts``, as ``nlp.pipe`` makes them, one stage at a time: every text is tokenised, then
+    each component runs over all the Docs (through its own ``pipe`` where it has one, in batches of
+    ``batch_size``). ``nlp.pipe`` passes each Doc through all the stages before the next one; stage by stage
+    keeps each stage's data in the processor's caches, which is measurably faster on a batch of articles.
+    """
+    docs = [nlp.make_doc(text) for text in texts]
+    for _, proc in nlp.pipeline:
+        batched = getattr(proc, "pipe", None)
+        docs = list(batched(docs, batch_size=batch_size)) if batched is not None else [proc(doc) for doc in docs]
+    return docs

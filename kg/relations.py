@@ -87,7 +87,7 @@ class RelationExtractor:
         self.times = times
 
     def __call__(self, doc: Doc, article: Article, token_spans: Sequence[tuple[int, int, str, str]],
-                 classes: dict[str, str]) -> list[Claim]:
+                 classes: dict[str, str], matches: list[tuple[int, int, int]] | None = None) -> list[Claim]:
         """Claims of one article.
 
         Args:
@@ -95,8 +95,10 @@ class RelationExtractor:
             article: The article (for offsets and the publication date).
             token_spans: ``(start, end, entity_id, kind)`` of each mention.
             classes: Entity id -> gk: class, for type constraints.
+            matches: The trigger matches of ``doc`` (:meth:`triggers`), found here when None.
         """
-        matches = self._matches(doc)
+        if matches is None:
+            matches = self.triggers(doc)
         if not matches:
             return []
         args = [self.offices.polity_of(doc, a, article, classes) for a in ra.outer_args(doc, token_spans)]
@@ -126,8 +128,8 @@ class RelationExtractor:
         return sorted(c for c in claims.values() if c.predicate != "relatedTo" or (
             c.evidence.begin, frozenset((c.subject, c.object))) not in specific or "relatedEntity" in dict(c.roles))
 
-    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Matches in text order; one inside a longer match of the same group ("closer relations with" in
+    def triggers(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Trigger matches in text order; one inside a longer match of the same group ("closer relations with" in
         "wants closer relations with") or of another title ("Minister" in "Prime Minister") is dropped."""
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], m[2]))
         kinds = {}

@@ -6,10 +6,10 @@ import pytest
 import spacy
 
 from kg.errors import InputError
-from kg.nlp import GAZETTEER_KEY, build_nlp
+from kg.nlp import GAZETTEER_KEY, build_nlp, parse
 from kg.resources import load_resources
 
-from .conftest import ONTOLOGY
+from .conftest import EXAMPLES, ONTOLOGY
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +160,21 @@ def test_gazetteer_ruler_keeps_the_longest_match(nlp) -> None:
     assert spans == sorted(spans, key=lambda s: (s[0], s[0] - s[1], s[2], s[3]))
     for ent in doc.ents:
         assert not any(s[0] <= ent.start and ent.end <= s[1] and s[1] - s[0] > len(ent) for s in spans)
+
+
+def test_parse_stage_by_stage_makes_the_docs_nlp_pipe_makes(nlp) -> None:
+    """``parse`` runs the pipeline one stage at a time over a batch: the Docs must be those ``nlp.pipe`` makes
+    (tokens, lemmas, sentence starts, entities, the gazetteer's nested matches)."""
+    from spacy.attrs import ENT_IOB, ENT_TYPE, LEMMA, NORM, ORTH, SENT_START
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += ["", "  ", "Lukashenko met Putin in Sochi. The Kremlin said so.\n\nNATO did not.", "Minsk"]
+    attrs = [ORTH, LEMMA, SENT_START, ENT_TYPE, ENT_IOB, NORM]
+    for batch_size in (1, 3, 64):
+        for want, got in zip(nlp.pipe(texts, batch_size=batch_size), parse(nlp, texts, batch_size), strict=True):
+            assert (want.to_array(attrs) == got.to_array(attrs)).all()
+            assert [(e.start, e.end, e.label_, e.id_) for e in want.ents] == [
+                (e.start, e.end, e.label_, e.id_) for e in got.ents]
+            assert [(s.start, s.end, s.label_, s.id_) for s in want.spans[GAZETTEER_KEY]] == [
+                (s.start, s.end, s.label_, s.id_) for s in got.spans[GAZETTEER_KEY]]
+    assert len(parse(nlp, texts, 2)) == len(texts)
