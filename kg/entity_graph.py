@@ -452,6 +452,13 @@ def quads_by_predicate(quads: Collection[tuple[Any, ...]]) -> dict[Any, list[tup
     return groups
 
 
+def remember_groups(quads: set[tuple[Any, ...]] | frozenset[tuple[Any, ...]],
+                    groups: dict[Any, list[tuple[Any, ...]]]) -> None:
+    """Keep ``groups`` as ``quads_by_predicate(quads)`` (made another way: they must be equal) until
+    ``forget_groups``."""
+    _last_groups[:] = [(weakref.ref(quads, _forget), len(quads), groups)]
+
+
 def _forget(ref: weakref.ref[Any]) -> None:
     """The quad set of ``ref`` is gone: so go its groups (which hold its quads)."""
     if _last_groups and _last_groups[0][0] is ref:

@@ -21,18 +21,22 @@ T = TypeVar("T")
 
 
 @contextmanager
-def frozen_heap(*, collect: bool = True, pause: bool = False) -> Iterator[None]:
+def frozen_heap(*, collect: bool | None = True, pause: bool = False) -> Iterator[None]:
     """Freeze the objects that exist now for the duration of the block (nesting is fine).
 
     Args:
         collect: First collect all generations, so what is garbage already goes now, not after the block.
             When the caller knows there is next to none (right after a frozen stage: its garbage was collected
             as it went), False collects the young generations only, sparing a walk over every live object.
+            None collects nothing: what the young generations hold is frozen as it is (its garbage, if any,
+            goes at the first collection after the block). For a block right after a stage that made millions
+            of objects with the collector paused: they are all young, and even a young collection walks them.
         pause: Also make no automatic collection in the block, for a stage whose own objects mostly live to
             its end (indexes, graphs): collections would walk them again and again to free next to nothing.
             Its cyclic garbage, if any, goes at the first collection after the block.
     """
-    gc.collect(2 if collect else 1)
+    if collect is not None:
+        gc.collect(2 if collect else 1)
     gc.freeze()
     paused = pause and gc.isenabled()
     if paused:

@@ -42,3 +42,15 @@ def test_settled_unfreezes_when_the_consumer_stops_early() -> None:
     assert gc.get_freeze_count() > 0
     items.close()
     assert gc.get_freeze_count() == 0
+
+
+def test_frozen_heap_without_collection_freezes_the_young_objects_as_they_are(monkeypatch) -> None:
+    young = [[i] for i in range(1000)]
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collections.append(generation) or 0)
+    with frozen_heap(collect=None, pause=True):
+        assert collections == [] and not gc.isenabled()
+        assert gc.get_freeze_count() >= len(young)  # the young lists, frozen uncollected
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    with frozen_heap(collect=False):
+        assert collections == [1]

@@ -7,14 +7,22 @@ from types import SimpleNamespace
 import numpy as np
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 import kg.entity_graph as entity_graph_module
 from kg.entity_graph import entity_graph, forget_groups, from_build, quads_by_predicate, rdflib_triples
 from kg.export import _view
 from kg.export.projection import TripleIndex, project
-from kg.export.serialize import QuadOrder, _distinct_rows, nquads_bytes, turtle_bytes
+from kg.export.serialize import (
+    QuadOrder,
+    _distinct_rows,
+    _object_key,
+    _TermWriter,
+    nquads_bytes,
+    prefixes,
+    turtle_bytes,
+)
 from kg.namespaces import NIF, make_namespaces
 from kg.rdf import build_quads, to_graph
 from kg.records import Article, Claim, DocumentResult, Entity, Mention, OffsetMap, Span, TimeValue
@@ -151,6 +159,39 @@ def test_quad_order_is_the_canonical_sort(built):
     got = [(order.subjects[s], order.predicates[p], order.objects[o]) for s, p, o in order.triples()]
     assert got == sorted({q[1:] for q in quads}, key=lambda t: key((None, *t)))
     assert list(QuadOrder.of([]).quads()) == list(QuadOrder.of([]).triples()) == []
+
+
+def test_turtle_texts_from_the_n_triples_texts_are_the_texts_made_anew():
+    ns = make_namespaces(BASE)
+    terms = [URIRef(GK + "Assertion"), URIRef(BASE + "doc/ab#char=0,5"), URIRef("https://e.org/a b#x#y"),
+             URIRef(str(XSD) + "integer"), Literal("plain"), Literal('say "hi"\n\x01\ud800'), Literal("x", lang="en"),
+             Literal("1", datatype=XSD.integer), Literal("s", datatype=XSD.string), Literal("t", datatype=XSD.date),
+             Literal("u", datatype=URIRef("https://e.org/a type#dt")), Literal("v", datatype=URIRef(GK + "dt")),
+             BNode("b1")]  # fmt: skip
+    full = _TermWriter(None).texts(terms)
+    writer = _TermWriter(prefixes(ns))
+    assert writer.texts(terms, full) == _TermWriter(prefixes(ns)).texts(terms) == [writer.term(t) for t in terms]
+    assert "xsd:integer" in writer.texts(terms, full)[7] and full[7].endswith("#integer>")
+    assert [_object_key(t) for t in terms[3:]] == [t.n3() for t in terms[3:]]
+    with pytest.raises(Exception, match="valid URI"):
+        _object_key(terms[2])
+    order = QuadOrder.of([(URIRef(BASE + "g"), URIRef(BASE + "s"), URIRef(GK + "p"), t) for t in terms[3:]])
+    assert order.nt_texts("objects") is order.nt_texts("objects") == _TermWriter(None).texts(order.objects)
+
+
+def test_quad_order_groups_by_predicate_as_quads_by_predicate(built):
+    builder, _ = built
+    quads = set(builder.quads)
+    g, s, _, o = next(iter(quads))
+    quads |= {(g, s, URIRef(str(RDF.type)), URIRef(GK + "Other")), (g, o, URIRef(GK + "new"), s)}  # an equal term
+    forget_groups()
+    expected = quads_by_predicate(list(quads))
+    got = QuadOrder.of(quads).by_predicate(quads)
+    assert list(got) == list(expected) and all(a is b for a, b in zip(got, expected, strict=True))
+    assert all(got[p] == expected[p] and all(map(tuple.__eq__, got[p], expected[p])) for p in expected)
+    assert QuadOrder.of([]).by_predicate([]) == {}
+    with pytest.raises(ValueError):
+        QuadOrder.of(quads).by_predicate([])
 
 
 def test_distinct_rows_sort_the_same_with_or_without_one_key_per_row():

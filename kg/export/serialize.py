@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,8 @@ from rdflib.term import Node
 from ..namespaces import Namespaces
 from ..rdf import Quad
 from .atomic import atomic_path
+
+T = TypeVar("T")
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _TYPE = URIRef(_RDF_TYPE)
@@ -128,6 +131,7 @@ class _TermWriter:
         self.table = sorted(((ns, p) for p, ns in (table or {}).items()), key=lambda x: -len(x[0]))
         self.xsd_string = str(XSD) + "string"
         self._datatype: dict[Node, str] = {}  # a datatype's text, once per datatype
+        self._retype: dict[Node, tuple[int, str]] = {}  # see _retyped
         # When every namespace ends in "/" or "#", the only one that can abbreviate an IRI (its local part has
         # neither) is the IRI up to its last "/" or "#": one look-up instead of a scan of the table.
         self._by_namespace: dict[str, str] | None = None
@@ -139,20 +143,30 @@ class _TermWriter:
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name if the table has its namespace and the rest is a plain local name, else
         in angle brackets."""
+        return self._short(iri) or iri_text(iri)
+
+    def _short(self, iri: str) -> str | None:
+        """An IRI as a prefixed name, if the table has its namespace and the rest is a plain local name."""
         if self._by_namespace is not None:
             cut = max(iri.rfind("/"), iri.rfind("#")) + 1
             prefix = self._by_namespace.get(iri[:cut])
             if prefix is not None and _LOCAL.match(iri[cut:]):
                 return f"{prefix}:{iri[cut:]}"
-            return iri_text(iri)
+            return None
         for namespace, prefix in self.table:
             if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace):]):
                 return f"{prefix}:{iri[len(namespace):]}"
-        return iri_text(iri)
+        return None
 
-    def texts(self, terms: Iterable[Node]) -> list[str]:
-        """The text of each term."""
-        uri, literal, iri, literal_text = URIRef, Literal, self.iri if self.table else iri_text, self._literal
+    def texts(self, terms: Sequence[Node], full: Sequence[str] | None = None) -> list[str]:
+        """The text of each term; ``full``: their N-Triples texts (``_TermWriter(None).texts(terms)``), if known,
+        which the texts of a writer with a table differ from in prefixed names only."""
+        uri, literal = URIRef, Literal
+        if full is not None and self.table:
+            short, retyped = self._short, self._retyped
+            return [short(t) or f if type(t) is uri else retyped(t, f) if type(t) is literal else f
+                    for t, f in zip(terms, full, strict=True)]  # fmt: skip
+        iri, literal_text = self.iri if self.table else iri_text, self._literal
         return [iri(t) if type(t) is uri else literal_text(t) if type(t) is literal else self.term(t) for t in terms]
 
     def term(self, term: Node) -> str:
@@ -182,6 +196,19 @@ class _TermWriter:
             suffix = self._datatype[datatype] = "" if iri == self.xsd_string else f"^^{self.iri(iri)}"
         return text + suffix
 
+    def _retyped(self, term: Literal, full: str) -> str:
+        """The text of a literal, given its N-Triples text ``full``: the same, but for a prefixed datatype."""
+        datatype = term.datatype
+        if term.language or not datatype:
+            return full
+        retype = self._retype.get(datatype)
+        if retype is None:  # the length of the datatype's N-Triples text, and its text here
+            iri = str(datatype)
+            plain = iri == self.xsd_string
+            retype = self._retype[datatype] = (0 if plain else len(f"^^{iri_text(iri)}"),
+                                               "" if plain else f"^^{self.iri(iri)}")  # fmt: skip
+        return full[:len(full) - retype[0]] + retype[1]
+
 
 Positions = npt.NDArray[np.int64]
 
@@ -190,7 +217,14 @@ def _predicate_key(term: Node) -> tuple[bool, str]:
     return (term != _TYPE, str(term))
 
 
+#: What rdflib's ``URIRef.n3`` refuses in an IRI (``rdflib.term._invalid_uri_chars``).
+_N3_INVALID = re.compile('[<>" {}|\\\\^`]')
+
+
 def _object_key(term: Node) -> str:
+    """``term.n3()``; for an IRI that ``n3`` accepts, made here (``n3`` checks each refused character in turn)."""
+    if type(term) is URIRef and not _N3_INVALID.search(term):
+        return f"<{term}>"
     return term.n3()
 
 
@@ -207,9 +241,9 @@ def _ranked(distinct: list[Node], key: Callable[[Node], Any]) -> tuple[Positions
     return position, [distinct[j] for j in ordered]
 
 
-def _column(quads: Sequence[Quad], i: int, ids: Positions,
+def _column(terms: npt.NDArray[np.object_], ids: Positions,
             key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
-    """Column ``i`` of the quads (``ids``: the ``id`` of its terms) as positions in the list of its distinct terms
+    """A column of the quads (``ids``: the ``id`` of its terms) as positions in the list of its distinct terms
     (rdflib equality, as in a set of quads; the first object met stands for its equals), and that list in the order
     of ``key``.
 
@@ -224,13 +258,13 @@ def _column(quads: Sequence[Quad], i: int, ids: Positions,
     starts = np.flatnonzero(new)
     first = np.minimum.reduceat(by_id, starts)  # where each object occurs first, the objects by id
     met = np.argsort(first)  # the objects in the order they are met
-    objects = [quads[j][i] for j in first[met].tolist()]
+    objects = terms[first[met]].tolist()
     equals: dict[Node, int] = {}
     index = [equals.setdefault(t, len(equals)) for t in objects]
     position, ordered = _ranked(list(equals), key)
     object_rank = np.empty(len(met), np.int64)
     object_rank[met] = position[index]
-    ranks = np.empty(len(quads), np.int64)
+    ranks = np.empty(len(terms), np.int64)
     ranks[by_id] = object_rank[np.cumsum(new) - 1]
     return ranks, ordered
 
@@ -267,7 +301,8 @@ class QuadOrder:
     The sort keys (``str`` of graph, subject and predicate, ``n3()`` of the object) are computed once per
     distinct term, which then stands for its position in ``graphs``, ``subjects``, ``predicates`` or
     ``objects``; ``columns`` are these positions for the distinct quads (graph, subject, predicate and object
-    columns), in order. ``write_turtle`` and ``write_nquads`` of the same quads can share one.
+    columns), in order. ``write_turtle`` and ``write_nquads`` of the same quads can share one, and with it the
+    N-Triples texts of the terms (``nt_texts``); ``by_predicate`` groups the quads from the predicate column.
     """
 
     graphs: list[Node]
@@ -275,18 +310,52 @@ class QuadOrder:
     predicates: list[Node]
     objects: list[Node]
     columns: tuple[Positions, Positions, Positions, Positions]
+    _texts: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: The predicate column (positions in ``predicates``) of the quads as they were given, repeats included.
+    met_predicates: Positions | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, quads: Iterable[Quad]) -> QuadOrder:
         """The order of ``quads`` (repeated quads count once)."""
-        quads = quads if isinstance(quads, list) else list(quads)
-        # the terms' ids, in one pass over the quads
-        ids = np.fromiter(map(id, chain.from_iterable(quads)), np.int64, 4 * len(quads)).reshape(-1, 4).T.copy()
+        quads = quads if isinstance(quads, Collection) else list(quads)
+        # the terms, in one pass over the quads, and their ids
+        terms = np.fromiter(chain.from_iterable(quads), object, 4 * len(quads))
+        ids = np.fromiter(map(id, terms.tolist()), np.int64, len(terms)).reshape(-1, 4).T.copy()
+        terms = terms.reshape(-1, 4).T
         (g, graphs), (s, subjects), (p, predicates), (o, objects) = (
-            _column(quads, i, ids[i], key) for i, key in enumerate(_KEYS))
+            _column(terms[i], ids[i], key) for i, key in enumerate(_KEYS))
         sizes = (len(graphs), len(subjects), len(predicates), len(objects))
         rows = _distinct_rows((g, s, p, o), sizes) if quads else [np.zeros(0, np.int64)] * 4
-        return cls(graphs, subjects, predicates, objects, (rows[0], rows[1], rows[2], rows[3]))
+        return cls(graphs, subjects, predicates, objects, (rows[0], rows[1], rows[2], rows[3]), met_predicates=p)
+
+    def by_predicate(self, quads: Collection[Quad]) -> dict[Node, list[Quad]]:
+        """The quads grouped by predicate as ``kg.entity_graph.quads_by_predicate`` groups them (the groups, and
+        the quads in each, in the order met; a group's key the first of equal terms met), from the predicate
+        column sorted already: ``quads`` must be those this order was made of, unchanged (iterated again in
+        the same order).
+
+        Raises:
+            ValueError: ``quads`` is not the size of the quads this order was made of.
+        """
+        ranks = self.met_predicates
+        if ranks is None or len(ranks) != len(quads):
+            raise ValueError("these are not the quads of this order")
+        listed = quads if isinstance(quads, list) else list(quads)
+        by_rank = np.argsort(ranks, kind="stable")
+        bounds = np.searchsorted(ranks[by_rank], np.arange(len(self.predicates) + 1)).tolist()
+        first = by_rank[bounds[:-1]] if len(ranks) else by_rank  # every predicate occurs
+        groups: dict[Node, list[Quad]] = defaultdict(list)
+        for r in np.argsort(first).tolist():
+            groups[self.predicates[r]] = _pick(listed, by_rank[bounds[r]:bounds[r + 1]])
+        return groups
+
+    def nt_texts(self, column: str) -> list[str]:
+        """The N-Triples text of each term of ``column`` (``"subjects"``, ``"objects"``...), made once for the
+        writers of the same quads (graph.nq writes them, graph.ttl those it does not abbreviate)."""
+        texts = self._texts.get(column)
+        if texts is None:
+            texts = self._texts[column] = _TermWriter(None).texts(getattr(self, column))
+        return texts
 
     def triple_columns(self) -> tuple[Positions, Positions, Positions]:
         """Subject, predicate and object positions of the distinct triples (union of the graphs), in order."""
@@ -313,9 +382,26 @@ def _encoded(texts: Iterable[str]) -> list[bytes]:
     return [t.encode("utf-8") for t in texts]
 
 
-def _pick(texts: list[bytes], positions: Positions) -> list[bytes]:
+def _pick(texts: list[T], positions: Positions) -> list[T]:
     """``[texts[i] for i in positions]``, in C."""
     return [texts[int(positions[0])]] if len(positions) == 1 else list(itemgetter(*positions.tolist())(texts))
+
+
+def _joined(tables: Sequence[list[bytes]], columns: Sequence[Positions]) -> Iterator[bytes]:
+    """Runs of ``_CHUNK`` lines: line ``i`` is ``tables[0][columns[0][i]]``, then ``tables[1][columns[1][i]]``...,
+    joined.
+
+    The tables are one array of objects, and a run's pieces are picked from it at once (numpy indexing, in C).
+    """
+    table = np.fromiter(chain.from_iterable(tables), object, sum(map(len, tables)))
+    offsets = np.cumsum([0, *map(len, tables[:-1])]).tolist()
+    width = len(columns)
+    for start in range(0, len(columns[0]), _CHUNK):
+        end = min(start + _CHUNK, len(columns[0]))
+        at = np.empty(width * (end - start), np.int64)
+        for k, (column, offset) in enumerate(zip(columns, offsets, strict=True)):
+            np.add(column[start:end], offset, out=at[k::width])
+        yield b"".join(table[at].tolist())
 
 
 def _turtle_chunks(order: QuadOrder, ns: Namespaces) -> Iterator[bytes]:
@@ -332,7 +418,7 @@ def _turtle_chunks(order: QuadOrder, ns: Namespaces) -> Iterator[bytes]:
     # Before each object: the subject and predicate if the subject is new, the predicate if only it is new, else
     # a comma. These run-ins are looked up in one list: the comma first, then one per predicate, then one per
     # subject.
-    subject_text = w.texts(order.subjects)
+    subject_text = w.texts(order.subjects, order.nt_texts("subjects"))
     predicate_text = ["a" if t == _TYPE else w.term(t) for t in order.predicates]
     new_subject = np.ones(len(s), bool)
     np.not_equal(s[1:], s[:-1], out=new_subject[1:])
@@ -345,32 +431,19 @@ def _turtle_chunks(order: QuadOrder, ns: Namespaces) -> Iterator[bytes]:
     run_ins = _encoded([" ,\n        ", *(f" ;\n    {t} " for t in predicate_text), *heads])
     run_in = np.where(new_predicate, p + 1, 0)
     run_in[starts] = np.arange(len(heads)) + (1 + len(predicate_text))
-    object_text = _encoded(w.texts(order.objects))
-    for start in range(0, len(s), _CHUNK):
-        end = min(start + _CHUNK, len(s))
-        parts = [b""] * (2 * (end - start))
-        parts[0::2] = _pick(run_ins, run_in[start:end])
-        parts[1::2] = _pick(object_text, o[start:end])
-        yield b"".join(parts)
+    object_text = _encoded(w.texts(order.objects, order.nt_texts("objects")))
+    yield from _joined((run_ins, object_text), (run_in, o))
     yield b" .\n"
 
 
-def _nquads_chunks(order: QuadOrder) -> Iterator[list[bytes]]:
-    """N-Quads lines, UTF-8, ``_CHUNK`` at a time, in pieces: each line is four consecutive items."""
-    w = _TermWriter(None)
+def _nquads_chunks(order: QuadOrder) -> Iterator[bytes]:
+    """N-Quads lines, UTF-8, ``_CHUNK`` at a time."""
     g, s, p, o = order.columns
-    subject_text = _encoded(w.texts(order.subjects))
-    predicate_text = _encoded(f" {t} " for t in w.texts(order.predicates))
-    object_text = _encoded(w.texts(order.objects))
-    graph_text = _encoded(f" {t} .\n" for t in w.texts(order.graphs))
-    for start in range(0, len(g), _CHUNK):
-        end = min(start + _CHUNK, len(g))
-        parts = [b""] * (4 * (end - start))
-        parts[0::4] = _pick(subject_text, s[start:end])
-        parts[1::4] = _pick(predicate_text, p[start:end])
-        parts[2::4] = _pick(object_text, o[start:end])
-        parts[3::4] = _pick(graph_text, g[start:end])
-        yield parts
+    subject_text = _encoded(order.nt_texts("subjects"))
+    predicate_text = _encoded(f" {t} " for t in order.nt_texts("predicates"))
+    object_text = _encoded(order.nt_texts("objects"))
+    graph_text = _encoded(f" {t} .\n" for t in order.nt_texts("graphs"))
+    return _joined((subject_text, predicate_text, object_text, graph_text), (s, p, o, g))
 
 
 def turtle_lines(quads: Iterable[Quad], ns: Namespaces, order: QuadOrder | None = None) -> Iterator[str]:
@@ -381,8 +454,9 @@ def turtle_lines(quads: Iterable[Quad], ns: Namespaces, order: QuadOrder | None 
 def nquads_lines(quads: Iterable[Quad], order: QuadOrder | None = None) -> Iterator[str]:
     """N-Quads lines, each document's triples in its named graph, in canonical order (``order``:
     ``QuadOrder.of(quads)``)."""
-    for parts in _nquads_chunks(order or QuadOrder.of(quads)):
-        yield from (b"".join(line).decode("utf-8") for line in zip(*[iter(parts)] * 4, strict=True))
+    for chunk in _nquads_chunks(order or QuadOrder.of(quads)):
+        # a line ends in the only b"\n" byte of its text (no character's UTF-8 holds one; literals escape it)
+        yield from (line.decode("utf-8") + "\n" for line in chunk.split(b"\n")[:-1])
 
 
 def _write(chunks: Iterable[bytes], path: Path) -> None:
@@ -398,7 +472,7 @@ def turtle_bytes(quads: Iterable[Quad], ns: Namespaces) -> bytes:
 
 def nquads_bytes(quads: Iterable[Quad]) -> bytes:
     """The N-Quads document as bytes."""
-    return b"".join(map(b"".join, _nquads_chunks(QuadOrder.of(quads))))
+    return b"".join(_nquads_chunks(QuadOrder.of(quads)))
 
 
 def write_turtle(quads: Iterable[Quad], ns: Namespaces, path: Path, order: QuadOrder | None = None) -> None:
@@ -408,4 +482,4 @@ def write_turtle(quads: Iterable[Quad], ns: Namespaces, path: Path, order: QuadO
 
 def write_nquads(quads: Iterable[Quad], path: Path, order: QuadOrder | None = None) -> None:
     """Write graph.nq atomically (``order``: ``QuadOrder.of(quads)``, if already known)."""
-    _write(map(b"".join, _nquads_chunks(order or QuadOrder.of(quads))), path)
+    _write(_nquads_chunks(order or QuadOrder.of(quads)), path)
