@@ -11,16 +11,16 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.strings import StringStore
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 __all__ = ["Words", "sentence_edges", "sentence_starts", "store_sentence_edges", "words"]
 
 _KEY = "kg_words"
 _EDGES_KEY = "kg_sentence_edges"
-#: orth hash -> (text, lower-case form), for the words seen (bounded: cleared when it grows past the limit)
-_WORDS: dict[int, tuple[str, str]] = {}
+#: hash -> string, for the strings of tokens seen (bounded: cleared when it grows past the limit)
+_STRINGS: dict[int, str] = {}
 _MAX_STRINGS = 500_000
 
 
@@ -37,27 +37,26 @@ def words(doc: Doc) -> Words:
     if cached is not None and len(cached.text) == len(doc):
         return cached
     if len(doc):
-        pairs = _pairs(doc.to_array(ORTH).tolist(), doc.vocab)
-        out = Words(*map(list, zip(*pairs, strict=True)))
+        orth, lower = doc.to_array([ORTH, LOWER]).T.tolist()
+        out = Words(_texts(orth, doc.vocab.strings), _texts(lower, doc.vocab.strings))
     else:
         out = Words([], [])
     doc.user_data[_KEY] = out
     return out
 
 
-def _pairs(orths: list[int], vocab: Vocab) -> list[tuple[str, str]]:
-    """The text and lower-case form of each word ``orths`` names (a hash names one word whatever the store, so
-    they are remembered across Docs: a dict look-up costs less than the vocabulary's)."""
-    if len(_WORDS) > _MAX_STRINGS:
-        _WORDS.clear()
-    get = _WORDS.get
+def _texts(hashes: list[int], strings: StringStore) -> list[str]:
+    """The strings of ``hashes`` (a hash names one string whatever the store, so they are remembered across
+    Docs: a dict look-up costs less than the store's)."""
+    if len(_STRINGS) > _MAX_STRINGS:
+        _STRINGS.clear()
+    get = _STRINGS.get
     out = []
-    for h in orths:
-        pair = get(h)
-        if pair is None:
-            lex = vocab[h]
-            pair = _WORDS[h] = (lex.orth_, lex.lower_)
-        out.append(pair)
+    for h in hashes:
+        text = get(h)
+        if text is None:
+            text = _STRINGS[h] = strings[h]
+        out.append(text)
     return out
 
 

@@ -121,7 +121,7 @@ def test_doc_words_are_the_token_texts_and_their_lower_case(monkeypatch: pytest.
         got = doctext.words(doc)
         assert got.text == [t.text for t in doc]
         assert got.lower == [t.lower_ for t in doc]
-        assert not doc or len(doctext._WORDS) <= 5 + len(doc)
+        assert not doc or len(doctext._STRINGS) <= 5 + 2 * len(doc)
 
 
 def test_cached_sentence_edges_equal_recomputed_ones(nlp) -> None:
