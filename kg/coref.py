@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +77,7 @@ class Coreferencer:
                 self.holders.setdefault((office.title, office.of), []).append(entry)
 
     def __call__(self, doc: Doc, tokens: Mapping[int, str], present: Mapping[str, int],
-                 published: dt.date | None) -> list[Link]:
+                 published: dt.date | None, matches: Sequence[tuple[int, int, int]] | None = None) -> list[Link]:
         """Links of one document.
 
         Args:
@@ -85,9 +85,10 @@ class Coreferencer:
             tokens: Token index -> entity id of every mention found so far.
             present: Ids of the entities the document mentions, with their number of mentions.
             published: Publication date, for offices and events.
+            matches: What :attr:`matcher` finds in ``doc`` (found here when None).
         """
         links = []
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self.matcher(doc) if matches is None else matches:
             label = doc.vocab.strings[match_id]
             if any(t in tokens for t in range(start, end) if doc[t].ent_type_ == ""):
                 continue

@@ -71,13 +71,17 @@ class Discoverer:
             self.rows[key] = row
             self.order[key] = i
 
-    def __call__(self, doc: Doc, known: Sequence[tuple[int, int]]) -> list[Discovered]:
-        """Discovered names of ``doc``; ``known`` are the token spans of gazetteer entities."""
+    def __call__(self, doc: Doc, known: Sequence[tuple[int, int]], matches: Sequence[Any] | None = None
+                 ) -> list[Discovered]:
+        """Discovered names of ``doc``; ``known`` are the token spans of gazetteer entities; ``matches``: what
+        :attr:`matcher` finds in ``doc`` with alignments for :attr:`partial` (found here when None)."""
         covered: dict[int, tuple[int, int]] = {t: (s, e) for s, e in known for t in range(s, e)}
         known_set = set(known)
         bounds = []
         lower = words(doc).lower
-        for match_id, start, end, *align in self.matcher(doc, with_alignments=self.partial):
+        if matches is None:
+            matches = self.matcher(doc, with_alignments=self.partial)
+        for match_id, start, end, *align in matches:
             key = doc.vocab.strings[match_id]
             row = self.rows[key]
             if not align:

@@ -519,6 +519,7 @@ class GatedMatcher:
         #: key -> a gate per anchor candidate
         self._gates: dict[str, list[_Gate]] = {}
         self._patterns: dict[str, list[list[dict[str, Any]]]] = {}
+        self._greedy: dict[str, str | None] = {}
         self._sides = _Sides()
         #: Doc attribute id -> value hash -> (key, anchor candidate) pairs anchored on that value
         self._index: dict[int, dict[int, list[tuple[str, int]]]] = {}
@@ -528,6 +529,27 @@ class GatedMatcher:
 
     def __len__(self) -> int:
         return len(self._order)
+
+    def added_keys(self) -> list[str]:
+        """The keys, in the order they were added."""
+        return list(self._patterns)
+
+    @classmethod
+    def joined(cls, vocab: Any, matchers: Iterable[GatedMatcher]) -> GatedMatcher:
+        """One matcher with the keys of ``matchers`` (each with its patterns and greedy filter), in their order:
+        it reads a Doc's anchor columns once for all of them. Its matches of one matcher's keys are that
+        matcher's matches, in the same order.
+
+        Raises:
+            ValueError: a key is in two of the matchers.
+        """
+        out = cls(vocab)
+        for matcher in matchers:
+            for key, patterns in matcher._patterns.items():
+                if key in out._patterns:
+                    raise ValueError(f"key {key!r} is in two of the matchers joined")
+                out.add(key, patterns, greedy=matcher._greedy[key])
+        return out
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]], greedy: str | None = None) -> None:
         """Add patterns under ``key`` (like ``Matcher.add``); a key with any unanchored pattern is never gated.
@@ -546,6 +568,7 @@ class GatedMatcher:
                 for entries in table.values():
                     entries[:] = [e for e in entries if e[0] != key]
         self._patterns[key] = list(patterns)
+        self._greedy[key] = greedy
         found = [_anchors(p) for p in patterns]
         self._order.setdefault(self.vocab.strings.add(key), len(self._order))
         if not all(found):

@@ -67,12 +67,16 @@ class MentionFinder:
         vocab: The pipeline's vocabulary (for the Matchers).
     """
 
-    def __init__(self, resources: Resources, vocab: object) -> None:
+    def __init__(self, resources: Resources, vocab: Any) -> None:
         self.registry: Registry = resources.registry
         self.lexicon = load_lexicon(resources)
         self.locative = _matcher(resources, vocab, "locative")
         self.discoverer = Discoverer(resources, vocab, self.lexicon)
         self.coref = Coreferencer(resources.registry, vocab, self.lexicon)
+        #: the discovery, locative and coreference patterns in one matcher (the Doc's columns read once for all)
+        self.together = GatedMatcher.joined(vocab, [self.discoverer.matcher, self.locative, self.coref.matcher])
+        self._groups = [frozenset(vocab.strings.add(key) for key in m.added_keys())
+                        for m in (self.discoverer.matcher, self.locative, self.coref.matcher)]
         self._entities: dict[str, tuple[RegistryEntry, Entity]] = {}
         self.labels: dict[tuple[str, str], str] = {}
         for (eid, text), kind in sorted(resources.registry.surfaces.items()):
@@ -92,16 +96,29 @@ class MentionFinder:
             self.lexicon.annotate(doc)
         ents = [doc.ents for doc in docs]  # made once: each read of ``doc.ents`` makes its Spans again
         known = [[ent for ent in each if ent.id_] for each in ents]
-        discovered = [self.discoverer(doc, [(ent.start, ent.end) for ent in outer])
-                      for doc, outer in zip(docs, known, strict=True)]
-        located = [self.locative(doc) for doc in docs]
-        return [self._mentions(*each)
-                for each in zip(docs, articles, ents, known, discovered, located, strict=True)]
+        matched = [self._split(self.together(doc, with_alignments=self.discoverer.partial)) for doc in docs]
+        discovered = [self.discoverer(doc, [(ent.start, ent.end) for ent in outer], found[0])
+                      for doc, outer, found in zip(docs, known, matched, strict=True)]
+        return [self._mentions(doc, article, doc_ents, outer, names, found[1], found[2])
+                for doc, article, doc_ents, outer, names, found
+                in zip(docs, articles, ents, known, discovered, matched, strict=True)]
+
+    def _split(self, matches: list[Any]) -> list[list[Any]]:
+        """The matches of :attr:`together` as those of the discoverer, the locative cues and the coreferencer."""
+        out: list[list[Any]] = [[], [], []]
+        for match in matches:
+            for group, keys in zip(out[1:], self._groups[1:], strict=True):
+                if match[0] in keys:
+                    group.append(match[:3])
+                    break
+            else:
+                out[0].append(match)
+        return out
 
     def _mentions(self, doc: Doc, article: Article, ents: tuple[SpacySpan, ...], known: list[SpacySpan],
-                  discovered: list[Discovered], located: list[Any]) -> MentionResult:
+                  discovered: list[Discovered], located: list[Any], corefs: list[Any]) -> MentionResult:
         """The mentions of one annotated article, given its entities (``known``: those the gazetteer knows),
-        discovered names and locative cue matches."""
+        discovered names, and locative cue and coreference matches."""
         sentences = _sentences(doc, article)
         found: dict[tuple[int, int], tuple[str, str]] = {}
         entities: dict[str, Entity] = {}
@@ -142,7 +159,7 @@ class MentionFinder:
         self._link_acronyms(doc, found, entities)
         tokens = _token_owners(found)
         present = Counter(eid for eid, _ in found.values())
-        links = self.coref(doc, tokens, present, published) + _surnames(doc, found, entities)
+        links = self.coref(doc, tokens, present, published, corefs) + _surnames(doc, found, entities)
         classes = {eid: e.cls for eid, e in entities.items()}
         people = [(s, e, eid) for (s, e), (eid, _) in found.items() if classes.get(eid) == "Person"]
         people += [(x.start, x.end, x.entity_id) for x in links if classes.get(x.entity_id) == "Person"

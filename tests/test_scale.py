@@ -191,6 +191,29 @@ def test_gated_matcher_equals_spacy_on_random_patterns() -> None:
     assert kept["FIRST"] != kept["LONGEST"]
 
 
+def test_joined_matchers_find_what_each_finds() -> None:
+    """``GatedMatcher.joined`` reads a Doc once for several matchers: its matches of each matcher's keys are that
+    matcher's matches, in the same order, with each key's greedy filter; a key in two matchers is refused."""
+    rng = random.Random(7)
+    nlp = spacy.blank("en")
+    parts = [GatedMatcher(nlp.vocab) for _ in range(3)]
+    for i, part in enumerate(parts):
+        for k in range(15):
+            part.add(f"m{i}k{k}", [_random_pattern(rng)], greedy=rng.choice([None, "LONGEST", "FIRST"]))
+    joined = GatedMatcher.joined(nlp.vocab, parts)
+    assert joined.added_keys() == [key for part in parts for key in part.added_keys()]
+    for _ in range(60):
+        doc = nlp(" ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 25))))
+        for token in doc:
+            token.lemma_ = token.lower_.removesuffix("s")
+        found = joined(doc)
+        for part in parts:
+            keys = {nlp.vocab.strings[key] for key in part.added_keys()}
+            assert [m for m in found if m[0] in keys] == part(doc)
+    with pytest.raises(ValueError, match="m0k0"):
+        GatedMatcher.joined(nlp.vocab, [parts[0], parts[0]])
+
+
 def test_gated_matcher_on_a_toy_vocabulary() -> None:
     nlp = spacy.blank("en")
     gm = GatedMatcher(nlp.vocab)
