@@ -161,6 +161,22 @@ def test_quad_order_is_the_canonical_sort(built):
     assert list(QuadOrder.of([]).quads()) == list(QuadOrder.of([]).triples()) == []
 
 
+def test_quad_order_columns_keep_the_first_of_equal_terms_met():
+    # graph, subject and predicate columns are made distinct by hashing each term, the object column by id first:
+    # either way rdflib equality decides (an IRI and a blank node of the same text differ), the first met stays
+    g1, g2 = URIRef(BASE + "g"), URIRef(BASE + "g")
+    s1, s2, b = URIRef(BASE + "s"), URIRef(BASE + "s"), BNode(BASE + "s")
+    p1, p2 = URIRef(GK + "p"), URIRef(GK + "p")
+    o1, o2, o3 = Literal("x", lang="en"), Literal("x", lang="EN"), Literal("x")
+    quads = [(g1, s1, p1, o1), (g2, s2, p2, o2), (g2, b, p2, o3), (g1, b, p1, URIRef(BASE + "s"))]
+    order = QuadOrder.of(quads)
+    assert order.graphs == [g1] and order.graphs[0] is g1 and order.predicates[0] is p1
+    assert [type(t) for t in order.subjects] == [URIRef, BNode] and order.subjects[0] is s1  # ties: as met
+    assert order.objects == sorted({o1, o3, URIRef(BASE + "s")}, key=_object_key)
+    assert any(t is o1 for t in order.objects) and not any(t is o2 for t in order.objects)
+    assert len(list(order.quads())) == len(set(quads)) == 3 == len(list(order.triples()))
+
+
 def test_turtle_texts_from_the_n_triples_texts_are_the_texts_made_anew():
     ns = make_namespaces(BASE)
     terms = [URIRef(GK + "Assertion"), URIRef(BASE + "doc/ab#char=0,5"), URIRef("https://e.org/a b#x#y"),

@@ -228,6 +228,15 @@ def _object_key(term: Node) -> str:
     return term.n3()
 
 
+def _hashed_column(terms: Sequence[Node], key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
+    """``_column`` of a column of IRIs (and blank nodes), which hash in C: its distinct terms found by a dict in
+    one pass, and each term's position looked up in another, both in C."""
+    distinct = list(dict.fromkeys(terms))
+    position, ordered = _ranked(distinct, key)
+    rank = dict(zip(distinct, position.tolist(), strict=True))
+    return np.fromiter(map(rank.__getitem__, terms), np.int64, len(terms)), ordered
+
+
 #: Sort keys of the graph, subject, predicate and object columns.
 _KEYS: tuple[Callable[[Node], Any], ...] = (str, str, _predicate_key, _object_key)
 
@@ -241,16 +250,15 @@ def _ranked(distinct: list[Node], key: Callable[[Node], Any]) -> tuple[Positions
     return position, [distinct[j] for j in ordered]
 
 
-def _column(terms: npt.NDArray[np.object_], ids: Positions,
-            key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
-    """A column of the quads (``ids``: the ``id`` of its terms) as positions in the list of its distinct terms
-    (rdflib equality, as in a set of quads; the first object met stands for its equals), and that list in the order
-    of ``key``.
+def _column(terms: Sequence[Node], key: Callable[[Node], Any]) -> tuple[Positions, list[Node]]:
+    """A column of the quads as positions in the list of its distinct terms (rdflib equality, as in a set of quads;
+    the first object met stands for its equals), and that list in the order of ``key``.
 
     The same term object recurs in many quads, and equal terms are seldom other objects: the column is first
     reduced to its distinct objects by ``id``, with numpy, so that each object is hashed once (literals hash in
     Python).
     """
+    ids = np.fromiter(map(id, terms), np.int64, len(terms))
     by_id = np.argsort(ids)
     ids = ids[by_id]
     new = np.ones(len(ids), bool)
@@ -258,7 +266,7 @@ def _column(terms: npt.NDArray[np.object_], ids: Positions,
     starts = np.flatnonzero(new)
     first = np.minimum.reduceat(by_id, starts)  # where each object occurs first, the objects by id
     met = np.argsort(first)  # the objects in the order they are met
-    objects = terms[first[met]].tolist()
+    objects = _pick(terms, first[met]) if len(terms) else []
     equals: dict[Node, int] = {}
     index = [equals.setdefault(t, len(equals)) for t in objects]
     position, ordered = _ranked(list(equals), key)
@@ -318,12 +326,13 @@ class QuadOrder:
     def of(cls, quads: Iterable[Quad]) -> QuadOrder:
         """The order of ``quads`` (repeated quads count once)."""
         quads = quads if isinstance(quads, Collection) else list(quads)
-        # the terms, in one pass over the quads, and their ids
-        terms = np.fromiter(chain.from_iterable(quads), object, 4 * len(quads))
-        ids = np.fromiter(map(id, terms.tolist()), np.int64, len(terms)).reshape(-1, 4).T.copy()
-        terms = terms.reshape(-1, 4).T
-        (g, graphs), (s, subjects), (p, predicates), (o, objects) = (
-            _column(terms[i], ids[i], key) for i, key in enumerate(_KEYS))
+        # the four columns, in one pass over the quads (in C: no array of objects to list again for the ids)
+        columns: list[tuple[Node, ...]] = list(zip(*quads, strict=True)) if quads else [()] * 4
+        # graphs, subjects and predicates are IRIs (or blank nodes): hashed per quad; objects are often literals,
+        # which hash in Python: hashed per distinct object
+        (g, graphs), (s, subjects), (p, predicates) = (
+            _hashed_column(column, key) for column, key in zip(columns[:3], _KEYS[:3], strict=True))
+        o, objects = _column(columns[3], _KEYS[3])
         sizes = (len(graphs), len(subjects), len(predicates), len(objects))
         rows = _distinct_rows((g, s, p, o), sizes) if quads else [np.zeros(0, np.int64)] * 4
         return cls(graphs, subjects, predicates, objects, (rows[0], rows[1], rows[2], rows[3]), met_predicates=p)
@@ -382,7 +391,7 @@ def _encoded(texts: Iterable[str]) -> list[bytes]:
     return [t.encode("utf-8") for t in texts]
 
 
-def _pick(texts: list[T], positions: Positions) -> list[T]:
+def _pick(texts: Sequence[T], positions: Positions) -> list[T]:
     """``[texts[i] for i in positions]``, in C."""
     return [texts[int(positions[0])]] if len(positions) == 1 else list(itemgetter(*positions.tolist())(texts))
 
