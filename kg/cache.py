@@ -15,11 +15,13 @@ ignored and rebuilt (it is a cache, never the only copy of anything).
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import pickle
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
@@ -60,13 +62,41 @@ def pipeline_version(resources: Resources, spacy_model: str | None) -> str:
 
 
 def article_key(article: Article, version: str) -> str:
-    """The cache key of ``article`` under pipeline ``version``."""
+    """The cache key of ``article`` under pipeline ``version``.
+
+    A string field is hashed as its length-prefixed UTF-8 bytes (no ``repr`` copy of a long text),
+    any other field as its ``repr``: the tags keep the two kinds, and neighbouring fields, apart.
+    """
     digest = hashlib.sha256(version.encode())
     for value in (article.doc_id, article.key, article.source, article.raw, article.text, article.skip,
                   article.title, article.authors, article.publisher, article.published, article.url,
                   article.original_publisher):
-        digest.update(b"\0" + repr(value).encode())
+        if type(value) is str:
+            data = value.encode("utf-8", "surrogatepass")
+            digest.update(b"\0s%d:" % len(data))
+            digest.update(data)
+        else:
+            digest.update(b"\0r" + repr(value).encode())
     return digest.hexdigest()
+
+
+@contextmanager
+def _settled_loads() -> Iterator[None]:
+    """No garbage collection while records are unpickled, and what exists then is frozen (``gc.freeze``).
+
+    Unpickling makes many containers and no garbage; the records live on with the build. Without this,
+    each collection it triggers (and the one that follows it) walks them again. Frozen objects are still
+    freed by reference counting; :func:`kg.heap.settled`, which the build reads the cache through,
+    unfreezes them when the analysis stage ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class ResultCache:
@@ -108,8 +138,9 @@ class ResultCache:
             marks = ",".join("?" * len(chunk))
             try:
                 rows = self._db.execute(f"SELECT key, value FROM extracted WHERE key IN ({marks})", chunk)
-                for key, blob in rows:
-                    found[key] = Extracted(*pickle.loads(blob))
+                with _settled_loads():
+                    for key, blob in rows:
+                        found[key] = Extracted(*pickle.loads(blob))
             except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError) as exc:
                 logger.warning("%s: unreadable cache entry (%s); analysing again", self.path, exc)
         return found

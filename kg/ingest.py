@@ -12,6 +12,7 @@ Date conventions: ``08.02.2019`` (dots) is read as DD.MM.YYYY, European style;
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import json
 import logging
@@ -100,6 +101,7 @@ def _fail(exc: InputError) -> None:
     raise exc
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> str | None:
     """ISO ``YYYY-MM-DD`` of a text that is a whole date expression, else None.
 

@@ -70,6 +70,21 @@ def _english(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
+def _span_node(doc: URIRef, begin: int, end: int) -> URIRef:
+    """IRI of the span ``[begin, end)`` of document ``doc``: ``{doc}#char=begin,end``.
+
+    The fragment is digits and punctuation that IRIs allow, so the IRI is as valid as ``doc``: it is made
+    without the validity scan ``URIRef()`` runs on every value (the same string, the same type).
+    """
+    return str.__new__(URIRef, f"{doc}{span_fragment(begin, end)}")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date(iso: str) -> Literal:
+    """An ``xsd:date`` literal (publication dates recur; rdflib parses the value of each new literal)."""
+    return Literal(iso, datatype=_DATE)
+
+
 @dataclass
 class GraphBuilder:
     """Accumulates quads for a whole build.
@@ -141,7 +156,7 @@ class GraphBuilder:
         art = result.article
         doc = URIRef(self.ns.doc[art.key])
         quads = self.quads
-        ctx = URIRef(f"{doc}{span_fragment(0, len(art.raw))}")
+        ctx = _span_node(doc, 0, len(art.raw))
 
         def add(s: URIRef, p: URIRef, o: Node) -> None:
             quads.add((doc, s, p, o))
@@ -150,11 +165,13 @@ class GraphBuilder:
             add(doc, _TYPE, t)
         add(doc, _IDENTIFIER, Literal(art.doc_id))
         if art.title:
-            add(doc, _HEADLINE, Literal(art.title, lang="en"))
-            add(doc, _TITLE, Literal(art.title, lang="en"))
+            title = Literal(art.title, lang="en")
+            add(doc, _HEADLINE, title)
+            add(doc, _TITLE, title)
         if art.published:
-            add(doc, _DATE_PUBLISHED, Literal(art.published, datatype=_DATE))
-            add(doc, _ISSUED, Literal(art.published, datatype=_DATE))
+            published = _date(art.published)
+            add(doc, _DATE_PUBLISHED, published)
+            add(doc, _ISSUED, published)
         if art.url:
             add(doc, _URL, Literal(art.url, datatype=_ANY_URI))
         for name in art.authors:
@@ -181,7 +198,7 @@ class GraphBuilder:
             self._claim(doc, ctx, art.key, claim)
 
     def _span(self, doc: URIRef, ctx: URIRef, begin: int, end: int, text: str, cls: URIRef) -> URIRef:
-        node = URIRef(f"{doc}{span_fragment(begin, end)}")
+        node = _span_node(doc, begin, end)
         self.quads.update((
             (doc, node, _TYPE, cls),
             (doc, node, _TYPE, _SPAN),

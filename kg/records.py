@@ -56,10 +56,9 @@ class OffsetMap:
     """
 
     segments: tuple[tuple[int, int, int, int], ...]
-    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_starts", tuple(s[0] for s in self.segments))
+    #: clean starts of the segments, made on the first look-up (most maps, e.g. of cached articles, never
+    #: map an offset)
+    _starts: tuple[int, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def identity(cls, length: int) -> OffsetMap:
@@ -67,7 +66,11 @@ class OffsetMap:
         return cls(((0, length, 0, length),) if length else ())
 
     def _segment(self, pos: int) -> tuple[int, int, int, int]:
-        i = bisect_right(self._starts, pos) - 1
+        starts = self._starts
+        if starts is None:
+            starts = tuple(s[0] for s in self.segments)
+            object.__setattr__(self, "_starts", starts)
+        i = bisect_right(starts, pos) - 1
         if i < 0 or pos >= self.segments[i][1]:
             raise ValueError(f"clean offset {pos} is outside the mapped text")
         return self.segments[i]

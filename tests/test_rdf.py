@@ -250,3 +250,12 @@ def test_entity_graph_of_a_build_is_that_of_its_triples(built):
     expected = entity_graph(rdflib_triples(q[1:] for q in builder.quads), gk_ns=GK)
     assert expected.graph.number_of_edges() == 2 and expected.claims
     assert signature(from_build(SimpleNamespace(graph=builder))) == signature(expected)
+
+
+def test_span_nodes_are_the_uris_rdflib_makes() -> None:
+    from kg.rdf import _span_node
+
+    doc = URIRef("https://example.org/kg/doc/abc-123")
+    node = _span_node(doc, 5, 12)
+    assert node == URIRef("https://example.org/kg/doc/abc-123#char=5,12") and type(node) is URIRef
+    assert hash(node) == hash(URIRef(str(node)))

@@ -399,6 +399,36 @@ def test_cache_skips_unchanged_articles_and_changed_rules_invalidate_it(tmp_path
     assert changed.counts["analysed"] == 4
 
 
+def test_cache_keys_tell_every_field_and_version_apart() -> None:
+    """A string field is hashed as length-prefixed bytes: text moved between neighbouring fields, a string
+    standing for a tuple, a lone surrogate or another version each give another key."""
+    from dataclasses import replace
+
+    from kg.cache import article_key
+    from kg.records import Article, OffsetMap
+
+    base = Article("d", "d", "s", "raw text", "raw text", OffsetMap.identity(8), title="ab", publisher="c")
+    variants = [replace(base, title="a", publisher="bc"), replace(base, title=None, publisher="abc"),
+                replace(base, authors=("ab",)), replace(base, title="('ab',)"), replace(base, raw="raw text\ud800"),
+                replace(base, skip=((0, 1),)), replace(base, url="")]
+    keys = {article_key(a, "v1") for a in [base, *variants]}
+    assert len(keys) == len(variants) + 1
+    assert article_key(base, "v2") not in keys
+    assert article_key(replace(base), "v1") == article_key(base, "v1")
+
+
+def test_offset_map_index_is_made_on_first_use() -> None:
+    import pickle
+
+    from kg.records import OffsetMap
+
+    omap = OffsetMap(((0, 4, 0, 4), (4, 5, 4, 7), (5, 9, 9, 13)))
+    back = pickle.loads(pickle.dumps(omap, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back._starts is None and back == omap and hash(back) == hash(omap)
+    assert back.to_raw(2, 7) == (2, 11) and back._starts == (0, 4, 5)
+    assert back == omap and repr(back) == repr(omap)
+
+
 def test_a_broken_cache_file_is_rebuilt_not_fatal(tmp_path: Path) -> None:
     path = _write_jsonl(tmp_path / "c.jsonl", ARTICLES[:2])
     cache = tmp_path / "cache"
