@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .events import attach_events, event_mentions
 from .factuality import FactualityAnalyzer
+from .matching import GatedMatcher
 from .mentions import MentionFinder
-from .nlp import build_nlp
+from .nlp import build_nlp, parse
 from .records import Article, Claim, DocumentResult, Entity, Event, Mention, Span
 from .relations import RelationExtractor
 from .resources import Resources, load_resources
@@ -54,7 +55,7 @@ class Analyser:
     Args:
         resources: Loaded ontology folder.
         spacy_model: Optional installed spaCy pipeline (see :func:`kg.nlp.build_nlp`).
-        batch_size: Articles per ``nlp.pipe`` batch.
+        batch_size: Articles parsed together (see :func:`kg.nlp.parse`).
 
     Raises:
         InputError: the spaCy model is not installed.
@@ -68,6 +69,8 @@ class Analyser:
         # times are resolved per article, so "the next day" counts from the previous date of the text
         self.relations = RelationExtractor(resources, self.nlp.vocab, FactualityAnalyzer(resources, self.nlp.vocab),
                                            ArticleTimes(lexicon_of(resources)))
+        #: the mention stage's patterns and the relation triggers in one matcher: a Doc's columns read once
+        self.matcher = GatedMatcher.joined(self.nlp.vocab, [self.finder.together, self.relations.matcher])
         self.classes = {eid: entry.type for eid, entry in resources.registry.entries.items()}
         self.names = {eid: entry.name for eid, entry in resources.registry.entries.items()}
 
@@ -79,17 +82,19 @@ class Analyser:
             spent.setdefault(stage, 0.0)
         clock = time.perf_counter
         started = clock()
-        docs = list(self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size))
+        docs = parse(self.nlp, [a.text for a in articles], self.batch_size)
         spent["nlp"] += clock() - started
         started = clock()
-        found = self.finder.find_all(docs, articles)
+        self.finder.prepare(docs)
+        matches = [self.matcher(doc, with_alignments=self.finder.discoverer.partial) for doc in docs]
+        found = self.finder.find_all(docs, articles, matches)
         spent["mentions"] += clock() - started
         started = clock()
-        triggers = [self.relations.triggers(doc) for doc in docs]  # a step at a time, as in find_all
+        triggers = [self.relations.triggers(doc, each) for doc, each in zip(docs, matches, strict=True)]
         out = []
-        for doc, article, mentioned, matches in zip(docs, articles, found, triggers, strict=True):
+        for doc, article, mentioned, fired in zip(docs, articles, found, triggers, strict=True):
             local = {**self.classes, **{e.id: e.cls for e in mentioned.entities}}
-            claims, events = attach_events(self.relations(doc, article, mentioned.token_spans, local, matches),
+            claims, events = attach_events(self.relations(doc, article, mentioned.token_spans, local, fired),
                                            self.names)
             mentions = (*mentioned.mentions, *event_mentions(article, claims))
             out.append(Extracted(mentions, mentioned.entities, tuple(claims), tuple(events), mentioned.sentences))

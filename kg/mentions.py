@@ -88,15 +88,27 @@ class MentionFinder:
         """Find the mentions of one article in its Doc."""
         return self.find_all([doc], [article])[0]
 
-    def find_all(self, docs: Sequence[Doc], articles: Sequence[Article]) -> list[MentionResult]:
-        """Find the mentions of articles in their Docs, a step at a time over all of them (the word classes,
-        then the discovered names, then the locative cues, then the rest per article): a step's data stays in
-        the processor's caches from one article to the next."""
+    def prepare(self, docs: Iterable[Doc]) -> None:
+        """Set the word classes the patterns of :attr:`together` test (see :meth:`Lexicon.annotate`)."""
         for doc in docs:
             self.lexicon.annotate(doc)
+
+    def find_all(self, docs: Sequence[Doc], articles: Sequence[Article],
+                 matches: Sequence[list[Any]] | None = None) -> list[MentionResult]:
+        """Find the mentions of articles in their Docs, a step at a time over all of them (the word classes,
+        then the pattern matches, then the discovered names, then the rest per article): a step's data stays in
+        the processor's caches from one article to the next.
+
+        ``matches``: per Doc, the matches of a matcher that holds the keys of :attr:`together` (and maybe
+        others, which are ignored), with alignments for the discoverer's ``partial`` keys, made after
+        :meth:`prepare`; when None, the Docs are prepared and matched here.
+        """
+        if matches is None:
+            self.prepare(docs)
+            matches = [self.together(doc, with_alignments=self.discoverer.partial) for doc in docs]
         ents = [doc.ents for doc in docs]  # made once: each read of ``doc.ents`` makes its Spans again
         known = [[ent for ent in each if ent.id_] for each in ents]
-        matched = [self._split(self.together(doc, with_alignments=self.discoverer.partial)) for doc in docs]
+        matched = [self._split(each) for each in matches]
         discovered = [self.discoverer(doc, [(ent.start, ent.end) for ent in outer], found[0])
                       for doc, outer, found in zip(docs, known, matched, strict=True)]
         return [self._mentions(doc, article, doc_ents, outer, names, found[1], found[2])
@@ -104,15 +116,18 @@ class MentionFinder:
                 in zip(docs, articles, ents, known, discovered, matched, strict=True)]
 
     def _split(self, matches: list[Any]) -> list[list[Any]]:
-        """The matches of :attr:`together` as those of the discoverer, the locative cues and the coreferencer."""
+        """The matches of :attr:`together` as those of the discoverer, the locative cues and the coreferencer
+        (matches of other keys are left out)."""
         out: list[list[Any]] = [[], [], []]
+        discovery, *others = self._groups
         for match in matches:
-            for group, keys in zip(out[1:], self._groups[1:], strict=True):
+            if match[0] in discovery:
+                out[0].append(match)
+                continue
+            for group, keys in zip(out[1:], others, strict=True):
                 if match[0] in keys:
                     group.append(match[:3])
                     break
-            else:
-                out[0].append(match)
         return out
 
     def _mentions(self, doc: Doc, article: Article, ents: tuple[SpacySpan, ...], known: list[SpacySpan],

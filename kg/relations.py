@@ -83,6 +83,8 @@ class RelationExtractor:
             except (KeyError, ValueError) as exc:
                 raise PatternError(f"{where}: invalid Matcher pattern ({exc})") from exc
             self.rows[row["id"]] = row
+        #: the matcher's keys, as the vocabulary's hashes
+        self._keys = frozenset(vocab.strings.add(key) for key in self.matcher.added_keys())
         self.factuality = factuality
         self.times = times
 
@@ -128,10 +130,15 @@ class RelationExtractor:
         return sorted(c for c in claims.values() if c.predicate != "relatedTo" or (
             c.evidence.begin, frozenset((c.subject, c.object))) not in specific or "relatedEntity" in dict(c.roles))
 
-    def triggers(self, doc: Doc) -> list[tuple[int, int, int]]:
+    def triggers(self, doc: Doc, found: Sequence[Any] | None = None) -> list[tuple[int, int, int]]:
         """Trigger matches in text order; one inside a longer match of the same group ("closer relations with" in
-        "wants closer relations with") or of another title ("Minister" in "Prime Minister") is dropped."""
-        matches = sorted(self.matcher(doc), key=lambda m: (m[1], m[2]))
+        "wants closer relations with") or of another title ("Minister" in "Prime Minister") is dropped.
+
+        ``found``: the matches in ``doc`` of a matcher that holds the keys of :attr:`matcher` (and maybe others,
+        which are ignored); when None, :attr:`matcher` is run here.
+        """
+        mine = self.matcher(doc) if found is None else [m[:3] for m in found if m[0] in self._keys]
+        matches = sorted(mine, key=lambda m: (m[1], m[2]))
         kinds = {}
         by_start: dict[int, list[tuple[str, int]]] = {}
         for m, s, e in matches:
