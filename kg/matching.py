@@ -26,16 +26,16 @@ filter is applied as the Matcher applies it (alignments of ``?`` patterns are le
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
-
-from .doctext import sentence_starts
 
 __all__ = ["GatedMatcher", "anchor_of"]
 
@@ -418,22 +418,21 @@ class _Windows:
         self._lefts: dict[int, dict[int, int]] = {}
         self._rights: dict[int, dict[int, int]] = {}
 
-    def sentences(self) -> tuple[list[int], list[int]]:
-        """For every token: where its sentence starts, and where it ends (exclusive); kept on the Doc for the
-        other matchers while its sentence starts stay the same."""
+    def sentences(self) -> list[int]:
+        """Where the Doc's sentences start, followed by its length; kept on the Doc for the other matchers while
+        its sentence starts stay the same."""
         flags = self.doc.to_array(SENT_START)
         raw = flags.tobytes()
         cached = self.doc.user_data.get(_SENTENCES)
         if cached is not None and cached[0] == raw:
-            return cached[1]
-        starts = sentence_starts(flags.tolist())
-        first: list[int] = []
-        last: list[int] = []
-        for lo, hi in zip(starts, starts[1:], strict=False):
-            first += [lo] * (hi - lo)
-            last += [hi] * (hi - lo)
-        self.doc.user_data[_SENTENCES] = (raw, (first, last))
-        return first, last
+            starts: list[int] = cached[1]
+            return starts
+        starts = np.flatnonzero(flags == 1).tolist()
+        if not starts or starts[0]:
+            starts.insert(0, 0)  # the first token always starts one (as in doctext.sentence_starts)
+        starts.append(self.n)
+        self.doc.user_data[_SENTENCES] = (raw, starts)
+        return starts
 
     def _takes(self, side: int, i: int) -> int:
         """Does token ``i`` satisfy one of the side's elements (1) or not (0)?"""
@@ -479,10 +478,11 @@ class _Windows:
     def __call__(self, gate: _Gate, positions: Iterable[int]) -> list[tuple[int, int]]:
         """The tokens a match of ``gate`` holding an anchor at one of ``positions`` can take, inside the
         anchor's sentence."""
-        first, last = self.sentences()
+        starts = self.sentences()
         out = []
         for p in positions:
-            lo, hi = first[p], last[p]
+            i = bisect_right(starts, p)
+            lo, hi = starts[i - 1], starts[i]
             if gate.before >= 0:
                 start = max(lo, p - gate.before)
             elif gate.left is None:
