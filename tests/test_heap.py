@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from kg.heap import frozen_heap, settled
+from kg.heap import YOUNG_THRESHOLD, frozen_heap, settled
 
 
 def test_frozen_heap_freezes_and_pauses_for_the_block_only() -> None:
@@ -37,11 +37,14 @@ def test_settled_freezes_as_it_goes_and_unfreezes_at_the_end() -> None:
 
 
 def test_settled_unfreezes_when_the_consumer_stops_early() -> None:
+    before = gc.get_threshold()
     items = settled(iter(range(10)), every=2)
     assert [next(items) for _ in range(5)] == [0, 1, 2, 3, 4]
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] >= YOUNG_THRESHOLD  # young collections are rarer while it runs
     items.close()
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
 
 
 def test_frozen_heap_without_collection_freezes_the_young_objects_as_they_are(monkeypatch) -> None:
