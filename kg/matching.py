@@ -19,9 +19,14 @@ side, evaluated on the token arrays: a match can only consume such tokens. Overl
 windows are merged, so a greedy filter still sees overlapping matches together.
 
 A key of one pattern whose elements each take exactly one token or none (``?``) and test
-only what the token arrays hold (words, word lists, ``NOT_IN``, lexeme flags) needs no
-Matcher at all: around each anchor its variants are tested on the arrays, and spaCy's greedy
-filter is applied as the Matcher applies it (alignments of ``?`` patterns are left to it).
+only what the token arrays hold (words, word lists, ``NOT_IN``, lexeme flags, IOB tags,
+sentence starts) needs no Matcher at all: around each anchor its variants are tested on the
+arrays, and spaCy's greedy filter is applied as the Matcher applies it (alignments of ``?``
+patterns are left to it). For the other keys of one pattern, an anchor is only used where
+the pattern's mandatory elements at a bounded distance can lie next to it (their tests that
+the arrays can decide hold on one of the tokens there): a key left without such a place is
+not run. Several matchers can be joined into one (:meth:`GatedMatcher.joined`), so a Doc's
+columns are read and scanned once for all of them.
 """
 
 from __future__ import annotations
