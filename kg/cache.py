@@ -15,13 +15,11 @@ ignored and rebuilt (it is a cache, never the only copy of anything).
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import logging
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
@@ -29,6 +27,7 @@ import spacy
 from . import __version__
 from .analysis import Extracted
 from .errors import InputError
+from .heap import kept_as_made
 from .records import Article
 from .resources import Resources
 
@@ -80,25 +79,6 @@ def article_key(article: Article, version: str) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _settled_loads() -> Iterator[None]:
-    """No garbage collection while records are unpickled, and what exists then is frozen (``gc.freeze``).
-
-    Unpickling makes many containers and no garbage; the records live on with the build. Without this,
-    each collection it triggers (and the one that follows it) walks them again. Frozen objects are still
-    freed by reference counting; :func:`kg.heap.settled`, which the build reads the cache through,
-    unfreezes them when the analysis stage ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 class ResultCache:
     """Extraction records by article key, in ``DIR/analysis.sqlite``.
 
@@ -138,7 +118,7 @@ class ResultCache:
             marks = ",".join("?" * len(chunk))
             try:
                 rows = self._db.execute(f"SELECT key, value FROM extracted WHERE key IN ({marks})", chunk)
-                with _settled_loads():
+                with kept_as_made():
                     for key, blob in rows:
                         found[key] = Extracted(*pickle.loads(blob))
             except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError) as exc:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-__all__ = ["frozen_heap", "settled"]
+__all__ = ["YOUNG_THRESHOLD", "frozen_heap", "kept_as_made", "settled"]
 
 T = TypeVar("T")
 #: Allocations between two collections of the youngest generation while :func:`settled` runs.
@@ -72,3 +72,21 @@ def settled(items: Iterable[T], every: int = 256) -> Iterator[T]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+@contextmanager
+def kept_as_made() -> Iterator[None]:
+    """No collection while the block makes objects that live on (unpickled records, say), and what exists
+    after it is frozen, so later collections do not walk them again.
+
+    Frozen objects are still freed by reference counting; :func:`settled` unfreezes everything when its
+    stage ends, so a block inside it freezes only for that stage. Outside it, the objects stay frozen.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

@@ -247,18 +247,15 @@ _Variant = tuple[int, int, tuple[tuple[int, int, frozenset[int], bool], ...]]
 _MAX_OPTIONAL = 4
 
 
-def _anchor_columns(doc: Doc, attrs: list[int]) -> dict[int, list[int]]:
-    """The columns ``attrs`` of ``doc`` as lists (read in one array)."""
-    array = doc.to_array(list[int | str](attrs))
-    return dict(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
-
-
 class _Columns(dict[int, list[int]]):
-    """Columns of a Doc's token arrays by attribute id: ``given`` ones, any other read when first asked for."""
+    """Columns of a Doc's token arrays by attribute id: ``attrs`` read at once, any other when first asked for."""
 
-    def __init__(self, doc: Doc, given: dict[int, list[int]]) -> None:
-        super().__init__(given)
+    def __init__(self, doc: Doc, attrs: Sequence[int] = ()) -> None:
+        super().__init__()
         self.doc = doc
+        if attrs:
+            array = doc.to_array(list[int | str](attrs))
+            self.update(zip(attrs, array.T.tolist() if array.ndim == 2 else [array.tolist()], strict=True))
 
     def __missing__(self, attr: int) -> list[int]:
         column: list[int] = self.doc.to_array(attr).tolist()
@@ -706,7 +703,7 @@ class GatedMatcher:
             self._run(self.ungated, doc, [(0, n)], bool(with_alignments), found)
         if not self._attrs:
             return self._sorted(found)
-        columns = _Columns(doc, _anchor_columns(doc, self._attrs))
+        columns = _Columns(doc, self._attrs)
         where: _Windows | None = None
         for key, candidates in self._hits(columns).items():
             gates = self._gates[key]

@@ -239,7 +239,7 @@ def test_unbounded_sides_reach_over_the_tokens_the_pattern_can_take() -> None:
     gm.add("org", [org], greedy="LONGEST")
     gm.add("loose", [loose])
     doc = nlp("yesterday the Belarusian Foreign Ministry of Defence said so")
-    where = _Windows(doc, gm._sides, _Columns(doc, {}))
+    where = _Windows(doc, gm._sides, _Columns(doc))
     assert where(gm._gates["org"][0], [4]) == [(2, 7)]  # "Belarusian Foreign Ministry of Defence"
     assert where(gm._gates["loose"][0], [4]) == [(0, 5)]
     plain = Matcher(nlp.vocab)
@@ -260,7 +260,7 @@ def test_anchors_whose_neighbours_cannot_match_are_skipped() -> None:
     gates = gm._gates["office"]
     assert [(lo, hi) for lo, hi, _ in gates[0].checks] == [(1, 1), (2, 2)]  # anchored on "minister"
     assert [(lo, hi) for lo, hi, _ in gates[1].checks] == [(-1, -1), (1, 1)]  # on "of"
-    columns = _Columns(doc, {})
+    columns = _Columns(doc)
     # "of" occurs less often; of its two places only the one after "minister" and before "Finance" is kept
     assert gm._fewest(gates, gm._hits(columns)["office"], columns, len(doc), False) == (1, [5])
     assert [doc[s:e].text for _, s, e in gm(doc)] == ["Minister of Finance"]
