@@ -57,3 +57,19 @@ def test_frozen_heap_without_collection_freezes_the_young_objects_as_they_are(mo
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     with frozen_heap(collect=False):
         assert collections == [1]
+
+
+def _young_ids() -> set[int]:
+    return {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+
+
+def test_what_a_paused_block_made_leaves_it_in_the_oldest_generation() -> None:
+    with frozen_heap(collect=False, pause=True):
+        made = [[i] for i in range(1000)]
+    young = _young_ids()
+    assert not any(id(x) in young for x in made)  # the next young collection does not walk them
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with frozen_heap(collect=False):  # not paused: collected as usual, so what it made starts young
+        kept = [[i] for i in range(1000)]
+    young = _young_ids()
+    assert all(id(x) in young for x in kept[-10:])
