@@ -7,18 +7,21 @@ several times cheaper, and the lists are kept in ``doc.user_data`` for the next 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy
 from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.strings import StringStore
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-__all__ = ["Words", "sentence_edges", "sentence_starts", "store_sentence_edges", "words"]
+__all__ = ["Words", "sentence_at", "sentence_bounds", "sentence_edges", "sentence_starts", "store_sentence_edges",
+           "words"]
 
 _KEY = "kg_words"
 _EDGES_KEY = "kg_sentence_edges"
+_BOUNDS_KEY = "kg_sentence_bounds"
 #: hash -> string, for the strings of tokens seen (bounded: cleared when it grows past the limit)
 _STRINGS: dict[int, str] = {}
 _MAX_STRINGS = 500_000
@@ -70,6 +73,38 @@ def sentence_starts(flags: Sequence[int]) -> list[int]:
     return [i for i, v in enumerate(flags) if v == 1 or i == 0] + [len(flags)]
 
 
+def sentence_bounds(doc: Doc) -> list[int]:
+    """Where the sentences of ``doc`` start, followed by its length (the first token always starts one).
+
+    Kept on the Doc while its ``SENT_START`` column is the one they were worked out from (the segmenter leaves
+    them, see :func:`store_sentence_edges`).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("One two. Three four.")
+    >>> doc[3].is_sent_start = True
+    >>> sentence_bounds(doc)
+    [0, 3, 6]
+    """
+    flags: Any = doc.to_array(SENT_START)
+    raw = numpy.ascontiguousarray(flags, dtype="uint64").tobytes()
+    cached: tuple[bytes, list[int]] | None = doc.user_data.get(_BOUNDS_KEY)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    starts: list[int] = numpy.flatnonzero(flags == 1).tolist()
+    if len(doc) and (not starts or starts[0]):
+        starts.insert(0, 0)  # as in sentence_starts
+    starts.append(len(doc))
+    doc.user_data[_BOUNDS_KEY] = (raw, starts)
+    return starts
+
+
+def sentence_at(doc: Doc, bounds: Sequence[int], i: int) -> Span:
+    """The sentence of token ``i``, the span ``doc[i].sent`` gives, from ``bounds`` (:func:`sentence_bounds`)
+    without walking the tokens."""
+    j = bisect_right(bounds, i)
+    return doc[bounds[j - 1]:bounds[j]]
+
+
 def sentence_edges(doc: Doc, flags: Any = None) -> list[tuple[int, int]]:
     """For each sentence of ``doc`` with a token other than whitespace, the first and the last such token.
 
@@ -106,4 +141,5 @@ def store_sentence_edges(doc: Doc, flags: bytes, starts: list[int], space: Seque
             last -= 1
         edges.append((first, last))
     doc.user_data[_EDGES_KEY] = (flags, edges)
+    doc.user_data[_BOUNDS_KEY] = (flags, starts)
     return edges

@@ -36,11 +36,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDS, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
+
+from .doctext import sentence_bounds
 
 __all__ = ["GatedMatcher", "anchor_of"]
 
@@ -60,8 +61,6 @@ _FLAG_ATTRS = {name: IDS[name] for name in ("IS_ALPHA", "IS_ASCII", "IS_DIGIT", 
                                             "IS_CURRENCY")}  # fmt: skip
 _ONCE = frozenset({None, "1", "+"})
 _UNBOUNDED = frozenset({"+", "*"})
-#: Where the sentence bounds of a Doc are kept for the matchers of the later stages.
-_SENTENCES = "kg_sentence_bounds"
 #: Distinct token values whose answer one side remembers at most (then it starts again).
 _MAX_REMEMBERED = 200_000
 #: One test of a token: (array attribute, accepted values, negated).
@@ -421,20 +420,8 @@ class _Windows:
         self._rights: dict[int, dict[int, int]] = {}
 
     def sentences(self) -> list[int]:
-        """Where the Doc's sentences start, followed by its length; kept on the Doc for the other matchers while
-        its sentence starts stay the same."""
-        flags = self.doc.to_array(SENT_START)
-        raw = flags.tobytes()
-        cached = self.doc.user_data.get(_SENTENCES)
-        if cached is not None and cached[0] == raw:
-            starts: list[int] = cached[1]
-            return starts
-        starts = np.flatnonzero(flags == 1).tolist()
-        if not starts or starts[0]:
-            starts.insert(0, 0)  # the first token always starts one (as in doctext.sentence_starts)
-        starts.append(self.n)
-        self.doc.user_data[_SENTENCES] = (raw, starts)
-        return starts
+        """Where the Doc's sentences start, followed by its length (:func:`kg.doctext.sentence_bounds`)."""
+        return sentence_bounds(self.doc)
 
     def _takes(self, side: int, i: int) -> int:
         """Does token ``i`` satisfy one of the side's elements (1) or not (0)?"""

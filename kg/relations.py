@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from . import quantities
 from . import relation_args as ra
 from . import relation_roles as roles_of
-from .doctext import words
+from .doctext import sentence_at, sentence_bounds, words
 from .errors import PatternError
 from .factuality import Factuality, FactualityAnalyzer
 from .matching import GatedMatcher
@@ -51,6 +51,9 @@ _DONE = frozenset({"managed", "continued", "began", "started", "proceeded", "use
                    "helped", "moved", "rushed", "hastened", "succeeded"})
 #: doc.user_data key of the lemma column (see _lemmas)
 _LEMMAS = "kg_lemma_hashes"
+#: lemma hash -> the lemma lower-cased (a hash names one string whatever the vocabulary), for _lemmas
+_LOWER_LEMMAS: dict[int, str] = {}
+_MAX_LOWER_LEMMAS = 200_000
 #: (sentence text, article, trigger offset in the sentence) -> the time of the claim
 TimeFinder = Callable[[str, Article, int], TimeValue | None]
 
@@ -109,6 +112,7 @@ class RelationExtractor:
         claims: dict[tuple[Any, ...], Claim] = {}
         memory: dict[tuple[int, str], _Last] = {}  # (sentence start, predicate) -> its last match there
         starts = sorted({s for _, s, _ in matches})
+        bounds = sentence_bounds(doc)
         for match_id, start, end in matches:
             row = self.rows[doc.vocab.strings[match_id]]
             inside = [a for a in args if a.start < end and start < a.end]
@@ -117,7 +121,7 @@ class RelationExtractor:
                 continue  # the trigger word is part of a name ("Partnership and Cooperation Agreement")
             if any(s <= start and end <= e for s, e in skipped) or not self._context_ok(doc, row, start, end):
                 continue
-            ctx = Context(doc, doc[start].sent, (start, end), row, args, nested, article, classes)
+            ctx = Context(doc, sentence_at(doc, bounds, start), (start, end), row, args, nested, article, classes)
             ctx.later = [k for k in starts if start < k < ctx.sent.end]  # "condemned X and threatened Y"
             pairs = self.offices.pairs(ctx) if row["frame"] == "TITLE" else self._relation(ctx, memory)
             found = self._emit(ctx, pairs)
@@ -362,8 +366,15 @@ def _lemmas(doc: Doc, start: int, end: int) -> list[str]:
     hashes: list[int] | None = doc.user_data.get(_LEMMAS)
     if hashes is None or len(hashes) != len(doc):
         hashes = doc.user_data[_LEMMAS] = doc.to_array(LEMMA).tolist()
-    strings = doc.vocab.strings
-    return [strings[h].lower() for h in hashes[start:end]]
+    if len(_LOWER_LEMMAS) > _MAX_LOWER_LEMMAS:
+        _LOWER_LEMMAS.clear()
+    get, out = _LOWER_LEMMAS.get, []
+    for h in hashes[start:end]:
+        lemma = get(h)
+        if lemma is None:
+            lemma = _LOWER_LEMMAS[h] = doc.vocab.strings[h].lower()
+        out.append(lemma)
+    return out
 
 
 def _denied_title(doc: Doc, title_start: int) -> bool:

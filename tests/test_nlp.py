@@ -153,6 +153,36 @@ def test_cached_sentence_edges_equal_recomputed_ones(nlp) -> None:
             assert doctext.sentence_edges(doc) == expected(doc), text
 
 
+def test_sentence_at_gives_token_sent_from_the_kept_bounds(nlp) -> None:
+    """``sentence_at`` finds a token's sentence by bisection in the bounds the segmenter left; it must be the
+    span ``Token.sent`` walks to, for the segmenter's starts and for any others set afterwards (start flags 1,
+    0 and -1, the first token flagged or not)."""
+    import random
+
+    import numpy
+    from spacy.attrs import SENT_START
+
+    from kg import doctext
+
+    def check(doc):
+        bounds = doctext.sentence_bounds(doc)
+        for token in doc:
+            got = doctext.sentence_at(doc, bounds, token.i)
+            assert (got.start, got.end) == (token.sent.start, token.sent.end), (doc.text, token.i)
+
+    rng = random.Random(7)
+    texts = ["Heading\n\n  The first one.  The second!\n\n\n", "One", "A.\n\nB? \"C.\" D\n\n(E) f.\n"]
+    for text in texts:
+        doc = nlp(text)
+        assert doctext.sentence_bounds(doc)[-1] == len(doc)
+        check(doc)  # the bounds kg_sentences left
+        for _ in range(20):
+            flags = numpy.array([rng.choice((1, 0, -1)) for _ in doc], dtype="int32").astype("uint64")
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
+            check(doc)  # worked out again: the column changed
+    assert doctext.sentence_bounds(nlp("")) == [0]
+
+
 def test_gazetteer_ruler_keeps_the_longest_match(nlp) -> None:
     """Nested gazetteer names are all kept in ``doc.spans``, the longest becomes the entity."""
     doc = nlp("The Republic of Belarus and Belarus met the OSCE Trilateral Contact Group.")

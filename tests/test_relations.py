@@ -754,3 +754,20 @@ def test_a_region_as_speaker_is_attribution_text_not_an_agent(claims_of):
     for claim in reported:
         assert claim.attributed_to is None
         assert claim.attributed_text and "Transnistria" in claim.attributed_text
+
+
+def test_lemma_window_is_the_tokens_lemmas_lower_cased(monkeypatch) -> None:
+    """``_lemmas`` remembers each lemma's lower-cased text across Docs (and starts again when it holds too many);
+    it must give what the tokens give."""
+    from kg import relations
+    from kg.nlp import build_nlp
+
+    nlp = build_nlp(load_resources(ONTOLOGY))
+    monkeypatch.setattr(relations, "_MAX_LOWER_LEMMAS", 5)
+    texts = ["Minsk Agreed to the talks. Russia's ministries ARE sending troops.", "The Presidents met in Vilnius."]
+    for text in texts:
+        doc = nlp(text)
+        for start in range(len(doc)):
+            got = relations._lemmas(doc, start, start + 7)
+            assert got == [t.lemma_.lower() for t in doc[start:start + 7]], (text, start)
+    assert len(relations._LOWER_LEMMAS) <= 6
