@@ -4,7 +4,8 @@ The rules live in :mod:`kg.timex_rules`, the word classes they are built from in
 :mod:`kg.timex_lexicon` and ontology/patterns/timex.jsonl. This module is the public side:
 
 * :func:`find_times` runs every rule over a text (skipping those whose words or digits the text lacks, see
-  :class:`kg.refirst.Screen`) and keeps the longest non-overlapping matches;
+  :class:`kg.refirst.Screen`, and searching from word starts, see :func:`kg.refirst.word_start_matches`) and
+  keeps the longest non-overlapping matches;
 * :func:`resolve` resolves one expression (the first rule that accepts it wins);
 * :func:`clause_tense` reads the tense of the clause around an expression ("will meet on
   Friday" is the coming Friday, "met on Friday" the last one);
@@ -25,10 +26,10 @@ from functools import lru_cache
 
 from .config import DEFAULT_ONTOLOGY_DIR
 from .records import Article, TimeValue
-from .refirst import FOLDS_TO_ASCII
+from .refirst import FOLDS_TO_ASCII, word_start_matches
 from .resources import Resources, load_pattern_rows
 from .timex_lexicon import UNITS, Lexicon
-from .timex_rules import Ctx, compiled, screen
+from .timex_rules import Ctx, compiled, screen, searchers
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +94,11 @@ def find_times(text: str, lexicon: Lexicon | None = None) -> list[tuple[int, int
     found: list[tuple[int, int, int]] = []
     scan = ascii_folded(text)  # "laſt week" is read as "last week"; the offsets stay
     possible = screen(lex).possible(scan)
+    faster = searchers(lex)
     for index, (pattern, handler) in enumerate(compiled(lex)):
         if not possible[index]:
             continue  # the text lacks the words the rule needs
-        for m in pattern.finditer(scan):
+        for m in word_start_matches(pattern, faster[index], scan):
             if m.end() > m.start() and handler(m, Ctx(m.group(0), None), lex) is not None:
                 found.append((m.start(), m.end(), index))
     chosen: list[tuple[int, int]] = []

@@ -10,7 +10,15 @@ from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
 import pytest
 
 from kg import timex
-from kg.refirst import FOLDS_TO_ASCII, Screen, first_chars, required, with_first_chars
+from kg.refirst import (
+    FOLDS_TO_ASCII,
+    Screen,
+    first_chars,
+    required,
+    with_first_chars,
+    word_start_matches,
+    word_start_searcher,
+)
 from kg.textclean import _MARKUP
 from kg.timex import compiled, default_lexicon
 from kg.timex_rules import _RULES
@@ -183,3 +191,39 @@ def test_the_lookahead_lets_every_scripts_digits_through() -> None:
         for text in ("left ٣ days ago", "left ३ days ago", "on ١٤ May", "left 3 days ago"):
             plain = re.compile(pattern, re.IGNORECASE)
             assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def _word_start_texts() -> list[str]:
+    """Random texts with word characters of every kind next to where a match could start: letters that fold
+    to ASCII ones, an underscore, accented letters, other scripts' digits."""
+    rng = random.Random(11)
+    pieces = ["in ", "on ", "May", "may", "June", "early", "mid-", "3", "12 ", "1999", "\u0663", "_", "x",
+              "\u00e9", "\u017f", "\u0131", "\u0130", "\u212a", "K", "km", "days ago", " ", "\n", "-", ".", ","]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(3000)] + _texts()
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS + TIMEX)
+def test_word_start_search_finds_what_finditer_finds(pattern: str, flags: int) -> None:
+    anchored = rf"\b(?:{pattern})"
+    plain = re.compile(anchored, flags)
+    fast = re.compile(with_first_chars(anchored, flags), flags)
+    searcher = word_start_searcher(pattern, flags)
+    assert searcher is not None or first_chars(pattern, flags) is None
+    for text in _word_start_texts():
+        want = [(m.span(), m.groupdict(), m.groups()) for m in plain.finditer(text)]
+        got = [(m.span(), m.groupdict(), m.groups()) for m in word_start_matches(fast, searcher, text)]
+        assert got == want, text
+
+
+def test_word_start_searcher_is_made_only_where_it_is_exact() -> None:
+    assert all(word_start_searcher(p, f) is not None for p, f in TIMEX)  # every timex rule gets one
+    assert word_start_searcher(r"\w+x") is None  # first characters unknown
+    assert word_start_searcher(r"-\d+") is None  # a match may start with a character that is not a word one
+    assert word_start_searcher(r"(?:é|e)t") is None  # not ASCII: its case variants are not worked out here
+    assert word_start_searcher(r"ab", re.VERBOSE) is None
+    # under IGNORECASE the class holds every case of the first characters, the Kelvin sign for "k" too
+    kelvin = word_start_searcher(r"km", re.IGNORECASE)
+    assert kelvin is not None and kelvin.search("5 \u212am").start() == 2
+    # a match may start right where the last one ended
+    dots = re.compile(r"\b(?:\d+\.)")
+    assert [m.group() for m in word_start_matches(dots, word_start_searcher(r"\d+\."), "1.2.3.")] == ["1.", "2.", "3."]

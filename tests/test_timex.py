@@ -257,6 +257,9 @@ def _surfaces(text: str) -> list[str]:
         ("In 2000 troops crossed the river.", ["In 2000"]),
         ("Today the parliament is expected to vote.", ["Today"]),
         ("A new round of sanctions came in recent days.", ["in recent days"]),
+        # an expression starts at a word start: no "end of May" inside "legend of May", no "mid-June" in "humid-June"
+        ("The legend of May 1968 and the dividend of December 1986 live on.", ["May 1968", "December 1986"]),
+        ("Crowds braved the humid-June heat.", []),
     ],
 )
 def test_find_times(text: str, surfaces: list[str]) -> None:
