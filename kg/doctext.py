@@ -85,8 +85,8 @@ def sentence_bounds(doc: Doc) -> list[int]:
     >>> sentence_bounds(doc)
     [0, 3, 6]
     """
-    flags: Any = doc.to_array(SENT_START)
-    raw = numpy.ascontiguousarray(flags, dtype="uint64").tobytes()
+    flags: Any = doc.to_array(SENT_START)  # uint64, as kg_sentences keeps its bytes
+    raw = flags.tobytes()
     cached: tuple[bytes, list[int]] | None = doc.user_data.get(_BOUNDS_KEY)
     if cached is not None and cached[0] == raw:
         return cached[1]

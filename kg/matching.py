@@ -418,10 +418,13 @@ class _Windows:
         #: side -> anchor -> where its walk to the left (to the right) ended
         self._lefts: dict[int, dict[int, int]] = {}
         self._rights: dict[int, dict[int, int]] = {}
+        self._sentences: list[int] | None = None
 
     def sentences(self) -> list[int]:
         """Where the Doc's sentences start, followed by its length (:func:`kg.doctext.sentence_bounds`)."""
-        return sentence_bounds(self.doc)
+        if self._sentences is None:
+            self._sentences = sentence_bounds(self.doc)
+        return self._sentences
 
     def _takes(self, side: int, i: int) -> int:
         """Does token ``i`` satisfy one of the side's elements (1) or not (0)?"""
