@@ -176,7 +176,7 @@ class Coreferencer:
 
     def _events(self, doc: Doc, tokens: Mapping[int, str], present: Mapping[str, int],
                 published: dt.date | None) -> Iterable[Link]:
-        text, lower = words(doc)
+        text, lower, _ = words(doc)
         size = len(lower)
         for i in sorted(i for word in _DETERMINERS for i in _positions(lower, word)):
             # the lower-case words after the determiner that are not part of a mention, at most the longest noun

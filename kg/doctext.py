@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy
-from spacy.attrs import IS_SPACE, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
@@ -28,10 +28,11 @@ _MAX_STRINGS = 500_000
 
 
 class Words(NamedTuple):
-    """Per token: its text and its lower-case form."""
+    """Per token: its text, its lower-case form and its character offset in the Doc's text."""
 
     text: list[str]
     lower: list[str]
+    idx: list[int]
 
 
 def words(doc: Doc) -> Words:
@@ -40,10 +41,10 @@ def words(doc: Doc) -> Words:
     if cached is not None and len(cached.text) == len(doc):
         return cached
     if len(doc):
-        orth, lower = doc.to_array([ORTH, LOWER]).T.tolist()
-        out = Words(_texts(orth, doc.vocab.strings), _texts(lower, doc.vocab.strings))
+        orth, lower, idx = doc.to_array([ORTH, LOWER, IDX]).T.tolist()
+        out = Words(_texts(orth, doc.vocab.strings), _texts(lower, doc.vocab.strings), idx)
     else:
-        out = Words([], [])
+        out = Words([], [], [])
     doc.user_data[_KEY] = out
     return out
 
@@ -102,7 +103,7 @@ def sentence_at(doc: Doc, bounds: Sequence[int], i: int) -> Span:
     """The sentence of token ``i``, the span ``doc[i].sent`` gives, from ``bounds`` (:func:`sentence_bounds`)
     without walking the tokens."""
     j = bisect_right(bounds, i)
-    return doc[bounds[j - 1]:bounds[j]]
+    return Span(doc, bounds[j - 1], bounds[j])  # doc[a:b] without its slice checks
 
 
 def sentence_edges(doc: Doc, flags: Any = None) -> list[tuple[int, int]]:

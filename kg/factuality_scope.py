@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from .doctext import words
+
 SEGMENT_KINDS = ("negation", "hedge", "hypothetical", "condition", "reporting")
 SCOPES = frozenset({"before", "after", "both", "forward", "clause", "sentence", "condition", "complement", "none"})
 #: label -> (flips polarity, modality it implies, default scope, default window, clause kind)
@@ -153,11 +155,11 @@ def ends_sentence(doc: Doc, end: int) -> bool:
 def quote_spans(doc: Doc) -> list[tuple[int, int]]:
     """(open, close) token indices of double-quoted passages; a paragraph break closes them."""
     spans, opened = [], None
-    for tok in doc:
-        paragraph = tok.is_space and tok.text.count("\n") >= 2
-        if opened is not None and (paragraph or tok.text in CLOSE_QUOTES or tok.text == '"'):
-            spans.append((opened, tok.i))
+    for i, text in enumerate(words(doc).text):
+        paragraph = text.isspace() and text.count("\n") >= 2  # isspace: what Token.is_space is
+        if opened is not None and (paragraph or text in CLOSE_QUOTES or text == '"'):
+            spans.append((opened, i))
             opened = None
-        elif tok.text in OPEN_QUOTES or tok.text == '"':
-            opened = tok.i
+        elif text in OPEN_QUOTES or text == '"':
+            opened = i
     return spans + ([(opened, len(doc))] if opened is not None else [])

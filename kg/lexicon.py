@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy
-from spacy.attrs import ENT_TYPE, IDX, LEMMA, NORM
+from spacy.attrs import ENT_TYPE, LEMMA, NORM
 from spacy.lexeme import Lexeme
 from spacy.lookups import load_lookups
 from spacy.strings import hash_string  # type: ignore[attr-defined]
@@ -113,8 +113,9 @@ class Lexicon:
                 strings.add(_code(*combination))
             self._vocabs.append(strings)
         data: dict[Any, Any] = doc.user_data
-        texts = words(doc).text  # shared with the other stages: no ORTH column to read
-        array: Any = doc.to_array([LEMMA, ENT_TYPE, IDX])
+        shared = words(doc)  # shared with the other stages: no ORTH or IDX column to read
+        texts = shared.text
+        array: Any = doc.to_array([LEMMA, ENT_TYPE])
         if len(self._words) > _MAX_REMEMBERED:
             self._words.clear()
             self._by_text.clear()
@@ -126,7 +127,7 @@ class Lexicon:
                 word = by_pair.get((texts[i], lemmas[i]))
                 found[i] = word if word is not None else self._word(doc, texts[i], lemmas[i])
         classes = cast(list[_Word], found)
-        ents, idxs = array[:, 1].tolist(), array[:, 2].tolist()
+        ents, idxs = array[:, 1].tolist(), shared.idx
         norms = list(map(_IN_ENTITY, classes))  # a plain word (most are): only its code
         last, last_cap = -2, False  # the last word that is not plain, and its kg_cap
         heads: dict[int, str] = {}

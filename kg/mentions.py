@@ -20,7 +20,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -364,17 +363,14 @@ def _sentences(doc: Doc, article: Article) -> tuple[Span, ...]:
     (from the sentences' edges the segmenter left on the Doc: iterating ``doc.sents`` makes a Token per token)."""
     if not len(doc):
         return ()
-    columns: Any = doc.to_array([SENT_START, IDX])
-    edges = sentence_edges(doc, columns[:, 0])
+    edges = sentence_edges(doc)
     if not edges:
         return ()
-    texts = words(doc).text
-    firsts, lasts = zip(*edges, strict=True)
-    begins = columns[list(firsts), 1].tolist()
-    ends = columns[list(lasts), 1].tolist()
+    shared = words(doc)
+    texts, idx = shared.text, shared.idx
     out = []
-    for begin, last_begin, last in zip(begins, ends, lasts, strict=True):
-        end = last_begin + len(texts[last])
+    for first, last in edges:
+        begin, end = idx[first], idx[last] + len(texts[last])
         if article.skip and any(s <= begin and end <= e for s, e in article.skip):
             continue
         raw_begin, raw_end = article.offsets.to_raw(begin, end)

@@ -126,7 +126,7 @@ def preposition_before(doc: Doc, a: Arg, floor: int = 0, args: Sequence[Arg] = (
     """The preposition governing ``a`` ("to the CSTO" -> "to"), skipping determiners; none before ``floor``
     (the trigger's own particle: "handed over X"). With ``args``, a conjunct takes the preposition of the
     argument it is coordinated to ("between Russia and Ukraine")."""
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     i = a.start - 1
     while i >= floor and (lower[i] in DETERMINERS or _title_word(doc[i]) or any(
             b.kind == "Adjectival" and b.start <= i < b.end for b in args)):
@@ -200,7 +200,7 @@ def left(doc: Doc, args: list[Arg], trig_start: int, ok: Callable[[Arg], bool]) 
     if first.end < trig_start - WINDOW or _subject_barrier(doc, first.end, trig_start):
         return []
     chosen = [first]
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     for a in reversed(before[:k]):
         between_words = text[a.end:chosen[-1].start]
         words = {w for w, t in zip(lower[a.end:chosen[-1].start], between_words, strict=True) if not t.isspace()}
@@ -220,7 +220,7 @@ def left(doc: Doc, args: list[Arg], trig_start: int, ok: Callable[[Arg], bool]) 
 
 def _relative_clause(doc: Doc, trig_start: int) -> tuple[int, int]:
     """The closed relative clause ", which borders X and Y," just before the trigger, if any (else (0, 0))."""
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     i = trig_start - 1
     while i > 0 and lower[i] in _RELATIVE_GAP:
         i -= 1
@@ -294,7 +294,7 @@ def right(doc: Doc, args: list[Arg], trig_end: int, ok: Callable[[Arg], bool],
 
 def _new_clause(doc: Doc, start: int, end: int, args: list[Arg]) -> bool:
     """", and" after a word that ends no argument starts a new clause ("in May 2015, and Chinese firms ...")."""
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     commas = [i for i in range(*slice(start, end).indices(len(text))) if text[i] == ","
               and i + 1 < end and lower[i + 1] in {"and", "but", "while"}]
     return bool(commas) and not {a.end for a in args}.issuperset(commas)
@@ -302,7 +302,7 @@ def _new_clause(doc: Doc, start: int, end: int, args: list[Arg]) -> bool:
 
 def _dash_break(doc: Doc, start: int, end: int) -> bool:
     """A dash or colon that does not introduce examples, or an "(or X)" aside, ends the object clause."""
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     for i in range(*slice(start, end).indices(len(text))):
         nxt = lower[i + 1] if i + 1 < len(text) else ""
         if text[i] in {"—", "–", ":"} and nxt not in _EXAMPLES or text[i] == "(" and nxt == "or":
@@ -319,7 +319,7 @@ def coordinated(doc: Doc, args: list[Arg]) -> list[Arg]:
     if not args:
         return []
     chosen = [args[0]]
-    text, lower = doc_words(doc)
+    text, lower, _ = doc_words(doc)
     for a in args[1:]:
         gap = [w for w, t in zip(lower[chosen[-1].end:a.start], text[chosen[-1].end:a.start], strict=True)
                if not t.isspace()]

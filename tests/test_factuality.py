@@ -506,3 +506,30 @@ def test_pipeline_attributes_reported_claims(built):
     assert (claim.modality, claim.attributed_to, claim.attributed_text) == (REP, LUKASHENKO, "Lukashenko")
     node_props = {(str(p), str(o)) for _, s, p, o in built.graph.quads if str(p) == f"{GK}attributedTo"}
     assert (f"{GK}attributedTo", f"{BASE}id/{LUKASHENKO}") in node_props
+
+
+def test_quote_spans_read_from_the_token_strings_as_from_the_tokens(setup) -> None:
+    """``quote_spans`` reads the shared token strings; it must find what a walk over the Tokens finds (a
+    whitespace token with a blank line closes a quotation, as ``Token.is_space`` tells)."""
+    from kg.factuality_scope import CLOSE_QUOTES, OPEN_QUOTES, quote_spans
+
+    def by_tokens(doc):
+        spans, opened = [], None
+        for tok in doc:
+            paragraph = tok.is_space and tok.text.count("\n") >= 2
+            if opened is not None and (paragraph or tok.text in CLOSE_QUOTES or tok.text == '"'):
+                spans.append((opened, tok.i))
+                opened = None
+            elif tok.text in OPEN_QUOTES or tok.text == '"':
+                opened = tok.i
+        return spans + ([(opened, len(doc))] if opened is not None else [])
+
+    nlp = setup[1]
+    texts = ['He said "we will act" and left.', "«Non» and „ja“ — “yes”.\n\n“Open one\n\nstill\n \n\t\nmore",
+             'A "b\n\nc" d "e', "x\u00a0\n\n\u00a0y “z", ""]
+    found = 0
+    for text in texts:
+        doc = nlp(text)
+        assert quote_spans(doc) == by_tokens(doc), text
+        found += len(by_tokens(doc))
+    assert found >= 5  # the texts do hold quotations

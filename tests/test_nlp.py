@@ -109,7 +109,7 @@ def test_missing_model_is_a_clear_input_error():
         build_nlp(load_resources(ONTOLOGY), "no_such_model_xyz")
 
 
-def test_doc_words_are_the_token_texts_and_their_lower_case(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc_words_are_the_token_texts_lower_case_forms_and_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
     """``doctext.words`` reads strings through a memo shared by all Docs; it must give what the tokens say,
     also after the memo is cleared at its limit."""
     from kg import doctext
@@ -121,6 +121,7 @@ def test_doc_words_are_the_token_texts_and_their_lower_case(monkeypatch: pytest.
         got = doctext.words(doc)
         assert got.text == [t.text for t in doc]
         assert got.lower == [t.lower_ for t in doc]
+        assert got.idx == [t.idx for t in doc]
         assert not doc or len(doctext._STRINGS) <= 5 + 2 * len(doc)
 
 
