@@ -71,6 +71,8 @@ class Coreferencer:
             for noun in entry.nouns:
                 self.event_nouns.setdefault(tuple(noun.split()), []).append(entry)
         self._longest_event = max((len(k) for k in self.event_nouns), default=0)
+        #: the words an event noun starts with: a determiner before any other word starts no event description
+        self._event_first = frozenset(k[0] for k in self.event_nouns if k)
         self.holders: dict[tuple[str, str], list[RegistryEntry]] = {}
         for entry in registry.entries.values():
             for office in entry.offices:
@@ -178,7 +180,10 @@ class Coreferencer:
                 published: dt.date | None) -> Iterable[Link]:
         text, lower, _ = words(doc)
         size = len(lower)
+        first = self._event_first
         for i in sorted(i for word in _DETERMINERS for i in _positions(lower, word)):
+            if i + 1 >= size or lower[i + 1] not in first:
+                continue
             # the lower-case words after the determiner that are not part of a mention, at most the longest noun
             run = 0
             while run < self._longest_event and i + 1 + run < size and i + 1 + run not in tokens \
