@@ -175,7 +175,10 @@ def word_start_searcher(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
     klass = "".join(re.escape(ch) for ch in sorted(variants)) + (_DIGIT_CLASS if digits else "")
     inline = "(?i:" if flags & re.IGNORECASE else "(?:"
     # [first](?<!\w[\s\S]): a first character with no word character before it (the text's start counts)
-    return re.compile(f"[{klass}](?<!\\w[\\s\\S])(?<=(?={inline}{pattern}))[\\s\\S])")
+    try:
+        return re.compile(f"[{klass}](?<!\\w[\\s\\S])(?<=(?={inline}{pattern}))[\\s\\S])")
+    except re.error:  # the pattern cannot stand inside a group (global inline flags)
+        return None
 
 
 def word_start_matches(compiled: re.Pattern[str], searcher: re.Pattern[str] | None,

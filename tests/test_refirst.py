@@ -221,6 +221,7 @@ def test_word_start_searcher_is_made_only_where_it_is_exact() -> None:
     assert word_start_searcher(r"-\d+") is None  # a match may start with a character that is not a word one
     assert word_start_searcher(r"(?:é|e)t") is None  # not ASCII: its case variants are not worked out here
     assert word_start_searcher(r"ab", re.VERBOSE) is None
+    assert word_start_searcher(r"(?i)ab") is None  # global inline flags cannot stand inside its group
     # under IGNORECASE the class holds every case of the first characters, the Kelvin sign for "k" too
     kelvin = word_start_searcher(r"km", re.IGNORECASE)
     assert kelvin is not None and kelvin.search("5 \u212am").start() == 2
