@@ -16,8 +16,7 @@ from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SENT_START
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
-__all__ = ["Words", "sentence_at", "sentence_bounds", "sentence_edges", "sentence_starts", "store_sentence_edges",
-           "words"]
+__all__ = ["Words", "sentence_at", "sentence_bounds", "sentence_edges", "store_sentence_edges", "words"]
 
 _KEY = "kg_words"
 _EDGES_KEY = "kg_sentence_edges"
@@ -64,16 +63,6 @@ def _texts(hashes: list[int], strings: StringStore) -> list[str]:
     return out
 
 
-def sentence_starts(flags: Sequence[int]) -> list[int]:
-    """Positions where sentences start, from a Doc's ``SENT_START`` column, followed by the Doc's length
-    (the first token always starts one).
-
-    >>> sentence_starts([1, -1, -1, 1, -1])
-    [0, 3, 5]
-    """
-    return [i for i, v in enumerate(flags) if v == 1 or i == 0] + [len(flags)]
-
-
 def sentence_bounds(doc: Doc) -> list[int]:
     """Where the sentences of ``doc`` start, followed by its length (the first token always starts one).
 
@@ -93,7 +82,7 @@ def sentence_bounds(doc: Doc) -> list[int]:
         return cached[1]
     starts: list[int] = numpy.flatnonzero(flags == 1).tolist()
     if len(doc) and (not starts or starts[0]):
-        starts.insert(0, 0)  # as in sentence_starts
+        starts.insert(0, 0)
     starts.append(len(doc))
     doc.user_data[_BOUNDS_KEY] = (raw, starts)
     return starts
@@ -106,20 +95,17 @@ def sentence_at(doc: Doc, bounds: Sequence[int], i: int) -> Span:
     return Span(doc, bounds[j - 1], bounds[j])  # doc[a:b] without its slice checks
 
 
-def sentence_edges(doc: Doc, flags: Any = None) -> list[tuple[int, int]]:
+def sentence_edges(doc: Doc) -> list[tuple[int, int]]:
     """For each sentence of ``doc`` with a token other than whitespace, the first and the last such token.
 
     The sentence segmenter leaves them on the Doc (see :func:`store_sentence_edges`); they are used while the
-    Doc's ``SENT_START`` column (``flags``, read from the Doc if not given) is the one they were worked out
-    from, and worked out again otherwise.
+    Doc's ``SENT_START`` column is the one they were worked out from, and worked out again otherwise.
     """
-    if flags is None:
-        flags = doc.to_array(SENT_START)
-    raw = numpy.ascontiguousarray(flags, dtype="uint64").tobytes()
+    raw = doc.to_array(SENT_START).tobytes()  # uint64, as kg_sentences keeps its bytes
     cached: tuple[bytes, list[tuple[int, int]]] | None = doc.user_data.get(_EDGES_KEY)
     if cached is not None and cached[0] == raw:
         return cached[1]
-    return store_sentence_edges(doc, raw, sentence_starts(flags.tolist()), doc.to_array(IS_SPACE).tolist())
+    return store_sentence_edges(doc, raw, sentence_bounds(doc), doc.to_array(IS_SPACE).tolist())
 
 
 def store_sentence_edges(doc: Doc, flags: bytes, starts: list[int], space: Sequence[int]) -> list[tuple[int, int]]:
@@ -128,7 +114,7 @@ def store_sentence_edges(doc: Doc, flags: bytes, starts: list[int], space: Seque
     Args:
         doc: The Doc.
         flags: Its ``SENT_START`` column (``to_array``'s bytes), to tell whether they still hold.
-        starts: Its sentence starts, as :func:`sentence_starts` gives them.
+        starts: Its sentence starts, as :func:`sentence_bounds` gives them.
         space: Per token, whether it is whitespace (``IS_SPACE``).
     """
     edges = []
